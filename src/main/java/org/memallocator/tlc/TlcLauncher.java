@@ -2,6 +2,8 @@ package org.memallocator.tlc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -206,11 +208,11 @@ public final class TlcLauncher {
 
         @Override
         public void run() {
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) {
+            char[] buf = new char[8192];
+            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                for (int n; (n = reader.read(buf)) > 0; ) {
                     synchronized (text) {
-                        text.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        text.append(buf, 0, n);
                     }
                 }
             } catch (IOException e) {

@@ -1,0 +1,90 @@
+package org.memallocator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code memallocator check}: exit 0 on success, 1 with TLC's trace on a violation, 2 on bad input. */
+class CheckCommandTest {
+
+    private static final String DIR = "src/test/resources/tlc/";
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture() {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void passingModelExitsZeroWithASummary() {
+        assertEquals(0, Main.execute("check", "--spec", DIR + "Bounded.tla", "--workers", "1"), err());
+        assertTrue(out().contains("Result:      no error found"), out());
+        assertTrue(out().contains("States:      4 distinct"), out());
+        assertTrue(out().contains("Invariants:  BelowFour"), out());
+    }
+
+    @Test
+    void violationExitsOneWithTlcsCounterexample() {
+        assertEquals(1, Main.execute("check", "--spec", DIR + "Counter.tla", "--workers", "1"));
+        assertTrue(out().contains("SAFETY_VIOLATED (Invariant BelowThree)"), out());
+        assertTrue(out().contains("Error: Invariant BelowThree is violated."), out());
+        assertTrue(out().contains("State 4:"), out());
+    }
+
+    @Test
+    void missingSpecIsAOneLineUsageError() {
+        assertEquals(2, Main.execute("check", "--spec", DIR + "Nowhere.tla"));
+        assertEquals("memallocator: spec file not found: " + DIR + "Nowhere.tla", err().strip());
+    }
+
+    @Test
+    void missingConfigIsAOneLineUsageError() {
+        assertEquals(2, Main.execute("check", "--spec", DIR + "Bounded.tla", "--config", DIR + "Nowhere.cfg"));
+        assertEquals("memallocator: config file not found: " + DIR + "Nowhere.cfg", err().strip());
+    }
+
+    @Test
+    void parseErrorNamesTheFileWithoutAStackTrace() {
+        assertEquals(2, Main.execute("check", "--spec", DIR + "Broken.tla", "--workers", "1"));
+        String e = err().strip();
+        assertTrue(e.startsWith("memallocator: " + DIR + "Broken.tla: "), e);
+        assertTrue(e.contains("TLC exit 150"), e);
+        assertFalse(e.contains("\tat "), e);
+        assertEquals(1, e.lines().count(), e);
+    }
+
+    @Test
+    void badArgumentsPrintUsageAndExitTwo() {
+        assertEquals(2, Main.execute("check", "--workers", "many"));
+        assertTrue(err().contains("Usage: memallocator check"), err());
+        assertEquals(2, Main.execute("frobnicate"));
+        assertEquals(2, Main.execute());
+    }
+}
