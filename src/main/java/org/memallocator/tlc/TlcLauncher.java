@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * {@code -metadir} and {@code java.io.tmpdir} under the work directory: TLC extracts its standard
  * modules into the temporary directory, and parallel runs must not share it. The spec's own
  * directory and its parent are on {@code TLA-Library}, so a model in {@code spec/mutants/} can
- * extend the modules in {@code spec/}.
+ * extend the modules in {@code spec/}; {@link #withLibrary} adds more directories.
  */
 public final class TlcLauncher {
 
@@ -41,6 +41,7 @@ public final class TlcLauncher {
 
     private final Path workDir;
     private final Duration timeout;
+    private final List<Path> libraries;
 
     /**
      * @param workDir where per-run state and temporary directories go (created as needed),
@@ -48,8 +49,25 @@ public final class TlcLauncher {
      * @param timeout the longest a run may take before it is killed
      */
     public TlcLauncher(Path workDir, Duration timeout) {
+        this(workDir, timeout, List.of());
+    }
+
+    private TlcLauncher(Path workDir, Duration timeout, List<Path> libraries) {
         this.workDir = workDir.toAbsolutePath();
         this.timeout = timeout;
+        this.libraries = List.copyOf(libraries);
+    }
+
+    /**
+     * A launcher that also looks for modules in {@code dirs}, e.g. {@code spec/} for a generated
+     * trace module that instantiates {@code MemAllocator} from another directory.
+     */
+    public TlcLauncher withLibrary(Path... dirs) {
+        List<Path> all = new ArrayList<>(libraries);
+        for (Path dir : dirs) {
+            all.add(dir.toAbsolutePath());
+        }
+        return new TlcLauncher(workDir, timeout, all);
     }
 
     /** A launcher using {@code target/tlc} under the current directory and a 30-minute limit. */
@@ -86,7 +104,9 @@ public final class TlcLauncher {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:+UseParallelGC");
         command.add("-Djava.io.tmpdir=" + runDir.resolve("tmp"));
-        command.add("-DTLA-Library=" + dir + java.io.File.pathSeparator + dir.getParent());
+        List<String> library = new ArrayList<>(List.of(dir.toString(), dir.getParent().toString()));
+        libraries.forEach(l -> library.add(l.toString()));
+        command.add("-DTLA-Library=" + String.join(java.io.File.pathSeparator, library));
         command.add("-cp");
         command.add(tlaToolsJar().toString());
         command.add(mainClass);
