@@ -74,6 +74,12 @@ public interface MemAllocator extends AutoCloseable {
     void setNotify(Runnable callback);
 
     /**
+     * Java addition: installs (or with {@code null} removes) the receiver of this allocator's spec
+     * steps (see {@link SpecTrace}), for trace validation and history recording.
+     */
+    void setSpecTrace(SpecTrace trace);
+
+    /**
      * The client's last reference: decommits, and refuses every later allocator call.
      * The memory goes when the last outstanding sample comes back.
      */
