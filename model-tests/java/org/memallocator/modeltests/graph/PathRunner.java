@@ -1,0 +1,657 @@
+package org.memallocator.modeltests.graph;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.memallocator.AllocatorProperties;
+import org.memallocator.HResult;
+import org.memallocator.MediaSample;
+import org.memallocator.MemAllocator;
+import org.memallocator.MemAllocatorException;
+import org.memallocator.MonitorMemAllocator;
+import org.memallocator.SpecAction;
+import org.memallocator.SpecEvent;
+import org.memallocator.graph.PathCover;
+import org.memallocator.model.MemAllocatorModel;
+import org.memallocator.model.Pc;
+import org.memallocator.model.Request;
+import org.memallocator.model.Result;
+import org.memallocator.model.State;
+import org.memallocator.model.Transition;
+
+/**
+ * Replays one generated path against a fresh {@link MonitorMemAllocator}, one {@link Driver} per
+ * spec thread, and checks after every step that the implementation took exactly that step (its
+ * {@link SpecEvent}), returned what the spec says, and is in the path's state under the
+ * abstraction {@link #compare}.
+ *
+ * <p><b>Steps.</b> A thread's call runs on its driver. {@code GetBufferBlocks} starts a blocking
+ * {@code getBuffer} and holds the driver once it is parked ({@link Driver#hold}); its wake-up step
+ * lets it go ({@link Driver#tryWake}) and checks how it returned. A blocking call whose episode
+ * ends, later in the path, with {@code WaitTimedOut} is the timed {@code getBuffer(0, wait)}: the
+ * driver is held before the deadline and let go after it, so it times out exactly at that step.
+ * {@code WaitInterrupted} interrupts the held driver, then lets it go. {@code AddRef} and
+ * {@code Release} run on the test thread (the spec gives sample steps no thread). The
+ * non-blocking {@code getBuffer} steps cycle through the three overloads. After each step in a
+ * state where blocked threads must go on waiting, the untimed waiters are let go and must wait
+ * again ({@link #probeWaiters}).
+ *
+ * <p><b>The implementation's choices.</b> The spec leaves two choices open that the
+ * implementation makes its own way, so the runner follows it, up to a renaming that is a
+ * symmetry of the spec state where the choice is made:
+ * <ul>
+ * <li>which free buffer a getter gets (LIFO): spec buffers and implementation sample numbers
+ *     are related by a bijection, and when the implementation hands out sample n where the path
+ *     takes buffer b, b is swapped with the free buffer mapped to n (two free buffers with no
+ *     references are interchangeable);</li>
+ * <li>which waiter a release wakes (the condition's longest waiter): at a wake-up step the
+ *     path's waiter is let go first; if it was not woken, the other held waiters of the same kind
+ *     (timed or not) are tried, and the one that returns takes over the path's thread (two
+ *     blocked threads are interchangeable). If none returns, a wake-up was lost.</li>
+ * </ul>
+ * Two more choices cannot be followed by renaming, and end the path at that step
+ * ({@link Unrealisable}, not a failure): an interrupt that comes after the waiter was woken does
+ * not stop it (AQS: the wake-up wins, the interrupt status stays set), so the spec's
+ * {@code WaitInterrupted} of a woken waiter never happens; and waiters woken one after the other
+ * take the lock in that order (the lock's queue is FIFO). Anything else is a failure.
+ */
+final class PathRunner {
+
+    /** The path cannot be followed: the implementation legitimately took another step. */
+    static final class Unrealisable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        /** Why, in a few words, the same for all paths stopped for the same reason. */
+        final String reason;
+
+        Unrealisable(String reason, String detail) {
+            super(reason + ": " + detail);
+            this.reason = reason;
+        }
+    }
+
+    /** A timed getBuffer timed out before the runner could hold it: run the path with a longer wait. */
+    static final class EarlyTimeout extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        EarlyTimeout(String message) {
+            super(message);
+        }
+    }
+
+    private final MemAllocatorModel model;
+    private final PathCover.TestPath path;
+    private final Duration timedWait;
+    private final MonitorMemAllocator impl = new MonitorMemAllocator();
+    private final ConcurrentLinkedQueue<SpecEvent> events = new ConcurrentLinkedQueue<>();
+    private final Map<String, Driver> driverOf = new LinkedHashMap<>();
+    private final Map<Driver, Result> lastResult = new HashMap<>();
+    private final Map<Driver, Long> deadline = new HashMap<>();
+    private final int[] implOf;
+    private final int[] specOf;
+    private final Map<Integer, MediaSample> sampleOf = new HashMap<>();
+    private final Map<Integer, Integer> implRefs = new HashMap<>();
+    private final List<Integer> executed = new ArrayList<>();
+    private int stepNo;
+
+    /**
+     * @param timedWait the timeout of the timed getBuffer calls that end in WaitTimedOut: long
+     *                  enough for the runner to hold the driver, short because the step waits it out
+     */
+    PathRunner(MemAllocatorModel model, PathCover.TestPath path, Duration timedWait) {
+        this.model = model;
+        this.path = path;
+        this.timedWait = timedWait;
+        this.implOf = new int[model.maxBuffers() + 1];
+        this.specOf = new int[model.maxBuffers() + 1];
+        impl.setSpecTrace(events::add);
+    }
+
+    /**
+     * Runs the path. Returns the indexes of the graph edges it executed: all of them, or those
+     * before the step that threw {@link Unrealisable}.
+     *
+     * @throws AssertionError the implementation differs from the path: which step, and how
+     */
+    List<Integer> run() throws Unrealisable, EarlyTimeout, InterruptedException {
+        for (String t : model.threads()) {
+            Driver d = new Driver("path" + path.number() + "-" + t);
+            driverOf.put(t, d);
+            lastResult.put(d, Result.NONE);
+        }
+        try {
+            check(path.initial(), "the initial state");
+            for (PathCover.Step step : path.steps()) {
+                stepNo++;
+                try {
+                    execute(step);
+                } catch (AssertionError e) {
+                    throw new AssertionError(where(step) + "\n  " + e.getMessage(), e);
+                } catch (Unrealisable e) {
+                    throw new Unrealisable(e.reason, e.getMessage().substring(e.reason.length() + 2) + "\n" + where(step));
+                }
+                executed.add(step.edge().index());
+            }
+            return executed;
+        } finally {
+            for (Driver d : driverOf.values()) {
+                d.stop();
+            }
+        }
+    }
+
+    /** The edges executed so far (for a path that stopped at an unrealisable step). */
+    List<Integer> executed() {
+        return executed;
+    }
+
+    // ------------------------------------------------------------ steps
+
+    private void execute(PathCover.Step step) throws Unrealisable, EarlyTimeout, InterruptedException {
+        Transition tr = step.transition();
+        if (tr == null) { // Terminating: nothing happens
+            expectNoEvent();
+            check(step.to(), "the state");
+            return;
+        }
+        switch (tr.action()) {
+            case SetProperties -> {
+                AllocatorProperties request = tr.request().example();
+                call(step, "setProperties(" + request + ")", () -> impl.setProperties(request));
+            }
+            case Commit -> call(step, "commit()", () -> {
+                impl.commit();
+                return null;
+            });
+            case Decommit -> call(step, "decommit()", () -> {
+                impl.decommit();
+                return null;
+            });
+            case Close -> call(step, "close()", () -> {
+                impl.close();
+                return null;
+            });
+            case GetBufferOk, GetBufferNotCommitted -> getBuffer(step, 0);
+            case GetBufferTimeout -> getBuffer(step, MemAllocator.AM_GBF_NOWAIT);
+            case GetBufferBlocks -> block(step);
+            case WakeWithSample, WakeNotCommitted, WaitTimedOut, WaitInterrupted -> wake(step);
+            case AddRef, Release -> sampleStep(step);
+        }
+    }
+
+    /** A non-blocking getBuffer, through one of the three overloads in turn. */
+    private void getBuffer(PathCover.Step step, int flags) throws Unrealisable, InterruptedException {
+        switch ((path.number() + stepNo) % 3) {
+            case 0 -> call(step, "getBuffer(" + flags + ")", () -> impl.getBuffer(flags));
+            case 1 -> call(step, "getBuffer(0, 0, " + flags + ")", () -> impl.getBuffer(0L, 0L, flags));
+            default -> {
+                // without AM_GBF_NOWAIT a long timeout; with it, a timeout of 0, which also never waits
+                Duration timeout = flags == 0 ? Driver.PATIENCE.multipliedBy(2) : Duration.ZERO;
+                call(step, "getBuffer(0, " + timeout + ")", () -> impl.getBuffer(0, timeout));
+            }
+        }
+    }
+
+    /** A call that returns at once, on the thread's driver. */
+    private void call(PathCover.Step step, String description, Callable<Object> body)
+            throws Unrealisable, InterruptedException {
+        Driver d = driverOf.get(step.transition().thread());
+        Driver.Outcome outcome = d.run(new Driver.Call(description, body));
+        SpecEvent event = oneEvent(step, d.thread());
+        checkStep(step, event, outcome, d);
+    }
+
+    /**
+     * {@code GetBufferBlocks}: starts a blocking getBuffer and holds the driver once it is parked.
+     * Timed if the episode ends with {@code WaitTimedOut}.
+     */
+    private void block(PathCover.Step step) throws EarlyTimeout, Unrealisable, InterruptedException {
+        String t = step.transition().thread();
+        Driver d = driverOf.get(t);
+        boolean timed = episodeEnd(t) == SpecAction.WaitTimedOut;
+        Driver.Call call = timed
+                ? new Driver.Call("getBuffer(0, " + timedWait + ")", () -> impl.getBuffer(0, timedWait))
+                : stepNo % 2 == 0 ? new Driver.Call("getBuffer(0)", () -> impl.getBuffer(0))
+                : new Driver.Call("getBuffer(0, 0, 0)", () -> impl.getBuffer(0L, 0L, 0));
+        d.start(call);
+        d.await(() -> call.done.isDone() || d.parkedInCall() && hasEventFrom(d.thread()),
+                "block in " + call.description);
+        long blockedAt = System.nanoTime();
+        if (call.done.isDone() || !d.hold()) {
+            Driver.Outcome o = d.awaitReturn();
+            if (timed && o.thrown() instanceof MemAllocatorException e && e.hresult() == HResult.VFW_E_TIMEOUT) {
+                throw new EarlyTimeout(call.description + " timed out before it could be held");
+            }
+            throw new AssertionError(call.description + " returned instead of blocking: " + describe(o)
+                    + "; events " + drain());
+        }
+        if (timed) {
+            deadline.put(d, blockedAt + timedWait.toNanos()); // the call's own deadline is earlier
+        } else {
+            deadline.remove(d);
+        }
+        SpecEvent event = oneEvent(step, d.thread());
+        checkStep(step, event, null, d);
+    }
+
+    /** The action that ends thread {@code t}'s blocking call, later in the path, or null. */
+    private SpecAction episodeEnd(String t) {
+        for (PathCover.Step later : path.steps().subList(stepNo, path.steps().size())) {
+            Transition tr = later.transition();
+            if (tr != null && t.equals(tr.thread()) && isWake(tr.action())) {
+                return tr.action();
+            }
+        }
+        return null;
+    }
+
+    private static boolean isWake(SpecAction a) {
+        return a == SpecAction.WakeWithSample || a == SpecAction.WakeNotCommitted
+                || a == SpecAction.WaitTimedOut || a == SpecAction.WaitInterrupted;
+    }
+
+    /** A wake-up step: lets the waiter go (see the class comment for the renaming of waiters). */
+    private void wake(PathCover.Step step) throws Unrealisable, InterruptedException {
+        SpecAction action = step.transition().action();
+        String s = step.transition().thread();
+        Driver d = driverOf.get(s);
+        if (action == SpecAction.WaitTimedOut) {
+            Long due = deadline.get(d);
+            if (due == null) {
+                throw new AssertionError("the waiter of " + s + " is not a timed getBuffer");
+            }
+            for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            }
+        }
+        if (action == SpecAction.WaitInterrupted) {
+            d = interruptee(s, d);
+            d.interrupt();
+        }
+        Driver.Wake wake = d.tryWake();
+        Driver woke = wake == Driver.Wake.RETURNED ? d : null;
+        boolean queued = wake == Driver.Wake.QUEUED;
+        boolean signalled = action == SpecAction.WakeWithSample || action == SpecAction.WakeNotCommitted;
+        if (woke == null && signalled) {
+            for (String x : step.from().waiters()) {
+                Driver dx = driverOf.get(x);
+                if (dx == d || deadline.containsKey(dx) != deadline.containsKey(d)) {
+                    continue; // only a waiter of the same kind, timed or not, can stand in
+                }
+                Driver.Wake wx = dx.tryWake();
+                if (wx == Driver.Wake.RETURNED) {
+                    woke = dx;
+                    swap(s, x);
+                    break;
+                }
+                queued |= wx == Driver.Wake.QUEUED;
+            }
+        }
+        if (woke == null && queued) {
+            throw action == SpecAction.WaitInterrupted
+                    ? new Unrealisable("the interrupted waiter had been woken already and waits for the lock",
+                    "the interrupt cannot stop it")
+                    : new Unrealisable("the woken waiter waits for the lock behind one woken earlier",
+                    "the lock's queue is FIFO, and the path lets the other one go later");
+        }
+        if (woke == null && signalled && otherKindWaiting(step.from(), d)) {
+            throw new Unrealisable("the woken waiter may be one the path times out later",
+                    "letting it go to find out would end its timed wait anyway");
+        }
+        if (woke == null) {
+            throw new AssertionError(switch (action) {
+                case WaitInterrupted -> "the interrupted " + d.current().description + " of " + s
+                        + " went back to waiting";
+                case WaitTimedOut -> d.current().description + " of " + s
+                        + " went back to waiting after its deadline";
+                default -> "no blocked getBuffer returned (" + d.current().description + " of " + s
+                        + " and every other waiter of its kind went back to waiting): a lost wake-up";
+            } + "; state " + implState() + "; events " + drain());
+        }
+        Driver.Outcome outcome = woke.awaitReturn();
+        SpecEvent event = oneEvent(step, woke.thread());
+        if (event.action() != action) {
+            throw different(step, event, outcome);
+        }
+        checkStep(step, event, outcome, woke);
+    }
+
+    /**
+     * The driver to interrupt for {@code WaitInterrupted(s)}: {@code s}'s, unless it shows signs of
+     * having been woken (its thread is no longer parked, though held) and another blocked driver of
+     * the same kind does not; then that one stands in for {@code s}. An interrupt does not stop a
+     * waiter that has been woken, so this avoids a needless {@link Unrealisable}.
+     */
+    private Driver interruptee(String s, Driver d) {
+        if (d.parkedInCall()) {
+            return d;
+        }
+        for (String x : driverOf.keySet()) {
+            Driver dx = driverOf.get(x);
+            if (dx != d && dx.held() && dx.parkedInCall() && deadline.containsKey(dx) == deadline.containsKey(d)) {
+                swap(s, x);
+                return dx;
+            }
+        }
+        return d;
+    }
+
+    /** Whether a blocked thread of {@code s} waits in a call of the other kind (timed or not) than {@code d}'s. */
+    private boolean otherKindWaiting(State s, Driver d) {
+        for (String x : s.waiters()) {
+            if (deadline.containsKey(driverOf.get(x)) != deadline.containsKey(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Blocked threads {@code s} and {@code x} are interchangeable: their drivers trade places. */
+    private void swap(String s, String x) {
+        Driver ds = driverOf.get(s);
+        driverOf.put(s, driverOf.get(x));
+        driverOf.put(x, ds);
+    }
+
+    /** AddRef or Release, on this thread, of the sample standing for the path's buffer. */
+    private void sampleStep(PathCover.Step step) throws Unrealisable, InterruptedException {
+        int b = step.transition().buffer();
+        int n = implOf[b];
+        MediaSample sample = sampleOf.get(n);
+        if (sample == null) {
+            throw new AssertionError("no sample stands for buffer " + b + " (bijection " + bijection() + ")");
+        }
+        boolean addRef = step.transition().action() == SpecAction.AddRef;
+        Object count;
+        Throwable thrown = null;
+        try {
+            count = addRef ? sample.addRef() : sample.release();
+        } catch (RuntimeException e) {
+            count = null;
+            thrown = e;
+        }
+        SpecEvent event = oneEvent(step, Thread.currentThread());
+        checkStep(step, event, new Driver.Outcome(count, thrown, false), null);
+    }
+
+    // ------------------------------------------------------------ checking a step
+
+    /**
+     * Checks the event and outcome of a step against the path and updates the bijection, the
+     * samples and the per-driver results; then compares the states. {@code outcome} is null for
+     * GetBufferBlocks (no return yet); {@code d} is null for sample steps.
+     */
+    private void checkStep(PathCover.Step step, SpecEvent event, Driver.Outcome outcome, Driver d)
+            throws InterruptedException {
+        Transition tr = step.transition();
+        SpecAction action = tr.action();
+        String t = tr.thread();
+        require(event.action() == action, "event " + event + ", expected " + action);
+        Result expected = t == null ? Result.S_OK : step.to().result().get(t);
+        HResult expectedEventResult = action == SpecAction.GetBufferBlocks || action == SpecAction.WaitInterrupted
+                ? null : expected.hresult();
+        require(event.result() == expectedEventResult, "event " + event + ", expected result " + expectedEventResult);
+        if (action == SpecAction.SetProperties) {
+            require(tr.request().example().equals(event.request()), "event " + event + ", expected request "
+                    + tr.request().example());
+        }
+        if (allocates(step)) {
+            resetBijection(step.to());
+        }
+        if (takesBuffer(action)) {
+            follow(tr.buffer(), event.buffer(), step.from());
+            implRefs.put(event.buffer(), 1);
+            sampleOf.put(event.buffer(), (MediaSample) outcome.value());
+        }
+        if (action == SpecAction.AddRef || action == SpecAction.Release) {
+            int b = tr.buffer();
+            require(event.buffer() == implOf[b], "event " + event + ", expected sample " + implOf[b]
+                    + " for buffer " + b);
+            require(event.refs() == step.to().refs(b), "event " + event + ", expected count " + step.to().refs(b));
+            require(outcome.thrown() == null, "threw " + outcome.thrown());
+            require(Objects.equals(outcome.value(), step.to().refs(b)), (action == SpecAction.AddRef ? "addRef" : "release")
+                    + "() returned " + outcome.value() + ", expected " + step.to().refs(b));
+            implRefs.put(event.buffer(), event.refs());
+        }
+        if (outcome != null && d != null) {
+            require(resultOf(outcome) == expected, d.current().description + " " + describe(outcome)
+                    + ", expected " + expected);
+            require(!takesBuffer(action) || outcome.value() instanceof MediaSample,
+                    d.current().description + " returned " + outcome.value());
+        }
+        if (d != null) {
+            lastResult.put(d, expected);
+        }
+        check(step.to(), "the state after the step");
+        probeWaiters(step.to());
+    }
+
+    /**
+     * Where the spec says a blocked thread must go on waiting (committed, nothing free), lets each
+     * held untimed waiter run and requires it to wait again: a waiter woken by a release whose
+     * buffer someone else took, or by a decommit followed by a commit, must check again and wait
+     * (the spec's "re-waits if the allocator was committed again before it ran"). A timed waiter
+     * is left alone: after its deadline it may time out here, which the spec also allows.
+     */
+    private void probeWaiters(State s) throws InterruptedException {
+        if (!s.committed() || !s.freeList().isEmpty()) {
+            return;
+        }
+        for (String t : s.waiters()) {
+            Driver d = driverOf.get(t);
+            if (!deadline.containsKey(d) && d.tryWake() == Driver.Wake.RETURNED) {
+                throw new AssertionError(d.current().description + " of " + t + " returned ("
+                        + describe(d.awaitReturn()) + ") although the spec says it goes on waiting; events " + drain());
+            }
+        }
+    }
+
+    /** The implementation took {@code event}'s step instead: allowed by the spec here, or a failure. */
+    private Unrealisable different(PathCover.Step step, SpecEvent event, Driver.Outcome outcome) {
+        String s = step.transition().thread();
+        int b = event.buffer() == 0 ? 0 : specOf[event.buffer()];
+        Optional<State> allowed = model.step(step.from(), event.action(), s, b, null);
+        String what = "the waiter of " + s + " took " + event + " (" + describe(outcome) + ") instead of "
+                + step.label();
+        if (allowed.isEmpty()) {
+            throw new AssertionError(what + ", which the spec does not allow here");
+        }
+        if (step.transition().action() != SpecAction.WaitInterrupted) {
+            throw new AssertionError(what + ": the spec allows it, but it should be the path's step");
+        }
+        return new Unrealisable("the interrupted waiter had been woken already and returns with its wake-up, "
+                + event.action(), what);
+    }
+
+    private static boolean takesBuffer(SpecAction a) {
+        return a == SpecAction.GetBufferOk || a == SpecAction.WakeWithSample;
+    }
+
+    /** An allocating Commit: memory from none to {@code 1..count}. */
+    private static boolean allocates(PathCover.Step step) {
+        return step.from().buffers().isEmpty() && !step.to().buffers().isEmpty();
+    }
+
+    private void resetBijection(State s) {
+        java.util.Arrays.fill(implOf, 0);
+        java.util.Arrays.fill(specOf, 0);
+        for (int b : s.buffers()) {
+            implOf[b] = b;
+            specOf[b] = b;
+        }
+        sampleOf.clear();
+        implRefs.clear();
+    }
+
+    /**
+     * The implementation handed out sample {@code n} where the path takes buffer {@code b}: if
+     * {@code n} stands for another free buffer, swap the two.
+     */
+    private void follow(int b, int n, State before) {
+        require(n >= 1 && n < specOf.length && specOf[n] != 0, "sample " + n + " is not a buffer of this commit"
+                + " (bijection " + bijection() + ")");
+        int other = specOf[n];
+        if (other == b) {
+            return;
+        }
+        require(before.freeList().contains(other), "handed out sample " + n + ", which stands for buffer "
+                + other + ", not free in the spec (free: " + before.freeList() + ")");
+        int m = implOf[b];
+        implOf[b] = n;
+        specOf[n] = b;
+        implOf[other] = m;
+        specOf[m] = other;
+    }
+
+    private static Result resultOf(Driver.Outcome o) {
+        if (o.thrown() == null) {
+            return Result.S_OK;
+        }
+        if (o.thrown() instanceof InterruptedException) {
+            return Result.INTERRUPTED;
+        }
+        if (o.thrown() instanceof MemAllocatorException e) {
+            try {
+                return Result.of(e.hresult());
+            } catch (IllegalArgumentException notASpecResult) {
+                throw new AssertionError("threw " + e, e);
+            }
+        }
+        throw new AssertionError("threw " + o.thrown(), o.thrown());
+    }
+
+    // ------------------------------------------------------------ the abstraction
+
+    /**
+     * Compares the implementation with the spec state {@code s}: committed, decommit pending,
+     * free / outstanding / waiting counts (so also the memory, {@code buffers = freeList \cup
+     * Outstanding}), whether the client has closed it, the properties (abstracted by
+     * {@link Request#of}), each outstanding sample's reference count (as the implementation
+     * reported it), and each thread's call: blocked in getBuffer, or idle with the spec's result.
+     */
+    private void check(State s, String what) {
+        String differences = differences(s);
+        if (!differences.isEmpty()) {
+            throw new AssertionError(what + " differs:" + differences + "\n  spec: " + s
+                    + "\n  implementation: " + implState());
+        }
+    }
+
+    private String differences(State s) {
+        StringBuilder diff = new StringBuilder();
+        differ(diff, "committed", s.committed(), impl.isCommitted());
+        differ(diff, "decommitPending", s.decommitPending(), impl.isDecommitPending());
+        differ(diff, "free count", s.freeList().size(), impl.freeCount());
+        differ(diff, "outstanding count", s.outstanding().size(), impl.outstandingCount());
+        differ(diff, "waiting count", s.waiters().size(), impl.waitingCount());
+        AllocatorProperties props = null;
+        try {
+            props = impl.getProperties();
+        } catch (IllegalStateException closed) {
+            // only after close()
+        }
+        differ(diff, "clientRef", s.clientRef(), props != null);
+        if (props != null) {
+            Request r = Request.of(props);
+            differ(diff, "props", s.props().count() + " " + s.props().layout(), r.count() + " " + r.layout());
+        }
+        for (int b : s.outstanding()) {
+            differ(diff, "refs of buffer " + b, s.refs(b), implRefs.get(implOf[b]));
+        }
+        for (Map.Entry<String, Driver> e : driverOf.entrySet()) {
+            Driver d = e.getValue();
+            differ(diff, e.getKey() + " blocked", s.pc().get(e.getKey()) == Pc.BLOCKED, d.inCall());
+            differ(diff, e.getKey() + " held", s.pc().get(e.getKey()) == Pc.BLOCKED, d.held());
+            differ(diff, e.getKey() + " result", s.result().get(e.getKey()), lastResult.get(d));
+        }
+        return diff.toString();
+    }
+
+    private static void differ(StringBuilder diff, String what, Object spec, Object impl) {
+        if (!Objects.equals(spec, impl)) {
+            diff.append("\n    ").append(what).append(": spec ").append(spec).append(", implementation ").append(impl);
+        }
+    }
+
+    private String implState() {
+        return "committed " + impl.isCommitted() + ", decommitPending " + impl.isDecommitPending() + ", free "
+                + impl.freeCount() + ", outstanding " + impl.outstandingCount() + ", waiting " + impl.waitingCount()
+                + ", refs " + implRefs + ", buffers " + bijection();
+    }
+
+    private String bijection() {
+        StringBuilder s = new StringBuilder("{");
+        for (int b = 1; b < implOf.length; b++) {
+            if (implOf[b] != 0) {
+                s.append(s.length() > 1 ? ", " : "").append(b).append(" -> sample ").append(implOf[b]);
+            }
+        }
+        return s.append('}').toString();
+    }
+
+    // ------------------------------------------------------------ events
+
+    /** The step's one event, which must come from {@code thread}. */
+    private SpecEvent oneEvent(PathCover.Step step, Thread thread) {
+        List<SpecEvent> all = drain();
+        require(all.size() == 1, "expected one event for " + step.label() + ", got " + all);
+        SpecEvent e = all.get(0);
+        require(e.thread() == thread, "event " + e + " from " + e.thread().getName() + ", expected " + thread.getName());
+        return e;
+    }
+
+    private void expectNoEvent() {
+        List<SpecEvent> all = drain();
+        require(all.isEmpty(), "expected no event, got " + all);
+    }
+
+    private boolean hasEventFrom(Thread thread) {
+        for (SpecEvent e : events) {
+            if (e.thread() == thread) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<SpecEvent> drain() {
+        List<SpecEvent> all = new ArrayList<>();
+        for (SpecEvent e = events.poll(); e != null; e = events.poll()) {
+            all.add(e);
+        }
+        return all;
+    }
+
+    // ------------------------------------------------------------ messages
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    private static String describe(Driver.Outcome o) {
+        return o.thrown() == null ? "returned " + o.value() : "threw " + o.thrown();
+    }
+
+    private String where(PathCover.Step step) {
+        StringBuilder s = new StringBuilder("path " + path.number() + ", step " + stepNo + " of "
+                + path.steps().size() + ": " + step.label() + "\n  from: " + step.from() + "\n  to:   " + step.to()
+                + "\n  steps so far:");
+        int first = Math.max(0, stepNo - 12);
+        if (first > 0) {
+            s.append(" ...");
+        }
+        for (PathCover.Step p : path.steps().subList(first, stepNo - 1)) {
+            s.append(' ').append(p.label()).append(';');
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,131 @@
+package org.memallocator.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.memallocator.model.MemAllocatorModel;
+import org.memallocator.model.Transition;
+
+class PathCoverTest {
+
+    private static final MemAllocatorModel MODEL = new MemAllocatorModel(List.of("t1"), 2, 2);
+    private static final StateGraph GRAPH = StateGraph.explore(MODEL);
+
+    @Test
+    void coversEveryStateAndEveryEdgeWithConnectedPathsFromTheInitialState() {
+        List<List<StateGraph.Edge>> paths = PathCover.cover(GRAPH);
+        assertTrue(PathCover.coverage(GRAPH, paths).complete(), PathCover.coverage(GRAPH, paths).toString());
+        for (List<StateGraph.Edge> path : paths) {
+            int at = 0;
+            for (StateGraph.Edge e : path) {
+                assertEquals(at, e.from());
+                at = e.to();
+            }
+        }
+        assertEquals(paths, PathCover.cover(GRAPH), "deterministic");
+    }
+
+    @Test
+    void coversTheRequiredEdgesWithoutTheAvoidedOnes() {
+        BitSet required = new BitSet();
+        BitSet avoided = new BitSet();
+        for (StateGraph.Edge e : GRAPH.edges()) {
+            if (e.action().equals("Release")) {
+                required.set(e.index());
+            }
+            if (e.action().equals("WaitInterrupted") || e.action().equals("AddRef") && e.from() % 2 == 0) {
+                avoided.set(e.index());
+            }
+        }
+        List<List<StateGraph.Edge>> paths = PathCover.cover(GRAPH, required, avoided, 50);
+        BitSet taken = new BitSet();
+        paths.forEach(p -> p.forEach(e -> taken.set(e.index())));
+        assertFalse(taken.intersects(avoided));
+        BitSet missing = (BitSet) required.clone();
+        missing.andNot(taken);
+        boolean[] reachable = reachableWithout(avoided);
+        missing.stream().forEach(i -> assertFalse(reachable[GRAPH.edges().get(i).from()],
+                "a Release edge reachable without avoided edges is not covered"));
+        assertTrue(missing.cardinality() < required.cardinality() / 2, "most are reachable and covered");
+        assertTrue(PathCover.cover(GRAPH, new BitSet(), new BitSet(), 50).isEmpty(), "nothing required");
+    }
+
+    private static boolean[] reachableWithout(BitSet avoided) {
+        boolean[] seen = new boolean[GRAPH.states().size()];
+        java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(List.of(0));
+        seen[0] = true;
+        while (!queue.isEmpty()) {
+            for (StateGraph.Edge e : GRAPH.out(queue.remove())) {
+                if (!avoided.get(e.index()) && !seen[e.to()]) {
+                    seen[e.to()] = true;
+                    queue.add(e.to());
+                }
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void coverageCountsWhatPathsVisit() {
+        List<StateGraph.Edge> first = GRAPH.pathTo(5);
+        PathCover.Coverage c = PathCover.coverage(GRAPH, List.of(first));
+        assertEquals(first.size() + 1, c.statesCovered());
+        assertEquals(first.size(), c.edgesCovered());
+        assertFalse(c.complete());
+        assertEquals(1, PathCover.coverage(GRAPH, List.of(List.of())).statesCovered());
+    }
+
+    @Test
+    void componentsSeparateIrreversibleSteps() {
+        String[][] states = {{"1", "x = 1"}, {"2", "x = 2"}, {"3", "x = 3"}, {"4", "x = 4"}};
+        StateGraph g = StateGraph.fromDot(StateGraphTest.dot(states, "1 A 2", "2 B 3", "3 C 2", "3 D 4"));
+        int[] c = PathCover.components(g, new BitSet());
+        assertEquals(c[1], c[2], "2 and 3 reach each other");
+        assertEquals(3, new HashSet<>(List.of(c[0], c[1], c[3])).size());
+        BitSet noC = new BitSet();
+        noC.set(g.out(2).stream().filter(e -> e.action().equals("C")).findFirst().orElseThrow().index());
+        int[] split = PathCover.components(g, noC);
+        assertNotEquals(split[1], split[2]);
+    }
+
+    @Test
+    void resolvesEachEdgeToADistinctModelTransition() {
+        Transition[] byEdge = PathCover.resolve(GRAPH, MODEL);
+        Set<String> seen = new HashSet<>();
+        for (StateGraph.Edge e : GRAPH.edges()) {
+            Transition t = byEdge[e.index()];
+            if (e.action().equals(StateGraph.TERMINATING)) {
+                assertNull(t);
+                continue;
+            }
+            assertEquals(e.action(), t.action().name());
+            assertEquals(GRAPH.states().get(e.to()), t.target().render());
+            assertTrue(seen.add(e.from() + " " + t.label()), "duplicates get different parameters: " + t.label());
+        }
+        StateGraph other = StateGraph.explore(new MemAllocatorModel(List.of("t1"), 1, 1));
+        assertThrows(IllegalStateException.class, () -> PathCover.resolve(other, MODEL));
+    }
+
+    @Test
+    void testPathsChainTheModelsStates() {
+        List<PathCover.TestPath> paths = PathCover.testPaths(GRAPH.withoutDuplicates(), MODEL);
+        assertEquals(1, paths.get(0).number());
+        for (PathCover.TestPath p : paths) {
+            var at = p.initial();
+            for (PathCover.Step s : p.steps()) {
+                assertEquals(at, s.from());
+                assertEquals(GRAPH.states().get(s.edge().to()), s.to().render());
+                at = s.to();
+            }
+        }
+    }
+}
