@@ -1,0 +1,595 @@
+------------------------- MODULE MemAllocatorMonitor -------------------------
+(***************************************************************************)
+(* MonitorMemAllocator.java, step by step, and the proof by model checking *)
+(* that it implements the contract MemAllocator.tla.                       *)
+(*                                                                         *)
+(* The Java class is a monitor: one non-fair ReentrantLock `lock`, one     *)
+(* Condition `bufferFreeOrNotCommitted`.  Every public method takes the    *)
+(* lock, does its work and unlocks, so each locked region is ONE step      *)
+(* here and the lock itself is implicit in the interleaving (Kuppe's       *)
+(* BlockingQueue granularity).  Waiting is explicit: a getBuffer that      *)
+(* finds nothing free counts itself in `waiters` and parks in `waitSet`,   *)
+(* the condition's wait queue, releasing the lock.  It leaves the wait     *)
+(* set by a signal, a signalAll, a spurious wake-up, the end of its        *)
+(* awaitNanos timeout or an interrupt, and then contends for the lock      *)
+(* again; AwaitReturns is the locked region that follows await().          *)
+(*                                                                         *)
+(* Action              Java (MonitorMemAllocator)                          *)
+(*   SetProperties     setProperties                                       *)
+(*   Commit            commit (allocate: the free list, buffer 1 on top)   *)
+(*   Decommit          decommit (decommitEffect: signalAll)                *)
+(*   Close             close (decommitEffect, clientRef = false)           *)
+(*   GetBuffer         take(): the checks, then awaitBuffer up to await()  *)
+(*   AwaitReturns      awaitBuffer after await() returns or throws         *)
+(*   Signal...         (inside Release: returnBuffer's signal())           *)
+(*   WakesByItself     a spurious wake-up, or awaitNanos' deadline         *)
+(*   Interrupt         Thread.interrupt() on a thread in awaitBuffer       *)
+(*   AddRef, Release   Sample.addRef, Sample.release (returnBuffer)        *)
+(*                                                                         *)
+(* Modelled: everything MemAllocator.tla models (properties abstracted to  *)
+(* a count and a layout, committed, decommit pending, the memory, the      *)
+(* free list, reference counts, each thread's call and result, the         *)
+(* client's and the self reference), plus the Java state that the          *)
+(* contract leaves out: the free list as a LIFO stack (a sequence, top     *)
+(* last, as freeList[0 .. freeCount)), the waiter count, the condition's   *)
+(* wait set, how each woken await() ends, whether a blocked call is        *)
+(* timed, and each thread's interrupt status.  AQS semantics are modelled  *)
+(* as the JDK implements them: a waiter that is interrupted or times out   *)
+(* before it is signalled cancels its own wait, so a later signal() goes   *)
+(* to another waiter; a waiter interrupted after its signal returns        *)
+(* normally from await() with its interrupt status set again, and its      *)
+(* next await() throws at once.                                            *)
+(*                                                                         *)
+(* Not modelled: the lock's queue (any woken thread may take the lock      *)
+(* next, and so may any thread calling in: barging, as a non-fair          *)
+(* ReentrantLock allows; what the lock guarantees is stated as fairness    *)
+(* below); which waiter a signal() picks (any one in the wait set; AQS     *)
+(* takes the longest waiter, which the fairness conjunct                   *)
+(* SignalsReachEveryWaiter abstracts); clock values (a timed call's        *)
+(* deadline may pass at any moment); misuse, which the Java refuses before *)
+(* it changes anything (a call after close, a sample released twice,       *)
+(* releaseBuffer called directly); GetProperties, the counters' getters,   *)
+(* setNotify and the notify callback (outside the lock, no state); spec    *)
+(* tracing; direct memory exhaustion in allocate (E_OUTOFMEMORY from the   *)
+(* JVM, not from the layout).                                              *)
+(*                                                                         *)
+(* One approximation.  In two places Java reports two contract steps in    *)
+(* one locked region: await() with the interrupt status already set        *)
+(* throws before it releases the lock (GetBufferBlocks, WaitInterrupted),  *)
+(* and a timed call whose deadline passes between take()'s check and the   *)
+(* loop's first test leaves the loop at once (GetBufferBlocks,             *)
+(* WaitTimedOut).  MemAllocator.tla has no single step for either, so here *)
+(* the thread blocks, its wait ends at once (cancelled, or WakesByItself), *)
+(* and it returns at its next step (AwaitReturns).  Other threads may run  *)
+(* in between, which Java does not allow: more behaviours, so every        *)
+(* property checked here still holds for Java.                             *)
+(***************************************************************************)
+EXTENDS Naturals, Sequences, FiniteSets, TLC
+
+CONSTANTS
+    Threads,     \* the client threads that call the allocator (model values)
+    MaxBuffers,  \* the largest cBuffers a client sets
+    MaxRefs      \* the largest reference count a sample reaches (AddRef bound)
+
+ASSUME ThreadsOk ==
+    Assert(IsFiniteSet(Threads) /\ Threads # {},
+           "Threads must be a finite, non-empty set of model values")
+ASSUME MaxBuffersOk ==
+    Assert(MaxBuffers \in Nat /\ MaxBuffers >= 1, "MaxBuffers must be a natural number >= 1")
+ASSUME MaxRefsOk ==
+    Assert(MaxRefs \in Nat /\ MaxRefs >= 1, "MaxRefs must be a natural number >= 1")
+
+Buffers == 1..MaxBuffers
+
+VARIABLES
+    props,            \* props: the properties in force, as [count, layout]
+    committed,        \* committed: getBuffer may hand out samples
+    decommitPending,  \* decommitPending: a decommit waits for samples out
+    buffers,          \* buffers: this commit cycle's buffer numbers; {} for null
+    freeList,         \* freeList[0 .. freeCount): buffer numbers, top last
+    refs,             \* refs[b]: buffer b's Sample.refs, 0 while free
+    waiters,          \* waiters: getBuffer calls from GetBufferBlocks to return
+    waitSet,          \* threads parked in bufferFreeOrNotCommitted.await()
+    awaitExit,        \* awaitExit[t]: how t's await() ends once t has the lock
+    interrupted,      \* interrupted[t]: t's interrupt status
+    timed,            \* timed[t]: t is blocked in a timed getBuffer (it has a deadline)
+    pc,               \* pc[t]: "awaitBuffer" while blocked in getBuffer, or "idle"
+    result,           \* result[t]: what t's last call returned
+    clientRef,        \* clientRef: the client's reference; false once closed
+    selfRef           \* selfRef: Commit's self-reference, held exactly with memory
+
+vars == <<props, committed, decommitPending, buffers, freeList, refs, waiters,
+          waitSet, awaitExit, interrupted, timed, pc, result, clientRef, selfRef>>
+
+(* awaitExit values: "none" (in the wait set, or not in awaitBuffer),      *)
+(* "returns" (signalled, woken spuriously or timed out: await() returns    *)
+(* normally), "throws" (its wait was cancelled by an interrupt: await()    *)
+(* throws InterruptedException).                                           *)
+AwaitExits == {"none", "returns", "throws"}
+
+Range(s) == {s[i] : i \in DOMAIN s}
+Outstanding == {b \in Buffers : refs[b] > 0}
+Blocked == {t \in Threads : pc[t] = "awaitBuffer"}
+Destroyed == ~clientRef /\ ~selfRef
+
+-----------------------------------------------------------------------------
+(* The contract, and the refinement mapping.  A thread is "blocked" in the *)
+(* contract from its GetBufferBlocks step to its final return: from the    *)
+(* locked region that first calls await() to the one that leaves           *)
+(* awaitBuffer.  Each step of a contract action happens in the locked      *)
+(* region where Java reports it to SpecTrace (its linearization point);    *)
+(* wake-ups, interrupts and waiting again are stuttering steps.            *)
+AbsPc == [t \in Threads |-> IF pc[t] = "awaitBuffer" THEN "blocked" ELSE "idle"]
+
+Abs == INSTANCE MemAllocator WITH freeList <- Range(freeList), pc <- AbsPc
+
+Layouts == Abs!Layouts
+Results == Abs!Results
+CommitError == Abs!CommitError
+
+-----------------------------------------------------------------------------
+Init ==
+    /\ props = [count |-> 0, layout |-> "sizeNotSet"]   \* AllocatorProperties.NONE
+    /\ committed = FALSE
+    /\ decommitPending = FALSE
+    /\ buffers = {}
+    /\ freeList = << >>
+    /\ refs = [b \in Buffers |-> 0]
+    /\ waiters = 0
+    /\ waitSet = {}
+    /\ awaitExit = [t \in Threads |-> "none"]
+    /\ interrupted = [t \in Threads |-> FALSE]
+    /\ timed = [t \in Threads |-> FALSE]
+    /\ pc = [t \in Threads |-> "idle"]
+    /\ result = [t \in Threads |-> "NONE"]
+    /\ clientRef = TRUE
+    /\ selfRef = FALSE
+
+(* A public method called by t: t is not inside another call, and the      *)
+(* allocator is not closed (checkOpen refuses it, and that is no step).    *)
+Call(t) == clientRef /\ pc[t] = "idle"
+Return(t, hr) == result' = [result EXCEPT ![t] = hr]
+
+(* The condition's wake-ups.  Wake(S) moves the threads S out of the wait  *)
+(* set; their await() will return normally once they hold the lock.        *)
+Wake(S) ==
+    /\ waitSet' = waitSet \ S
+    /\ awaitExit' = [t \in Threads |-> IF t \in S THEN "returns" ELSE awaitExit[t]]
+
+(* signal(): one waiter, any one; nothing if the wait set is empty.  A     *)
+(* waiter that already left by interrupt or timeout is not in the wait     *)
+(* set, so a signal never lands on it.                                     *)
+Signal ==
+    IF waitSet = {} THEN UNCHANGED <<waitSet, awaitExit>>
+    ELSE \E w \in waitSet : Wake({w})
+
+SignalAll == Wake(waitSet)
+
+(* The two wake-ups of the design, as operators so that a mutant can       *)
+(* replace one (spec/mutants/).  Microsoft broadcasts on every release;    *)
+(* the Java signals one waiter per released buffer.                        *)
+ReleaseWake == Signal
+DecommitWake == SignalAll
+
+(* t releases the lock and parks in the wait set.  await() with the        *)
+(* interrupt status set throws at once instead: Thread.interrupted()       *)
+(* clears the status, and the wait is over before it began (see the        *)
+(* header: the one approximation).                                         *)
+Await(t) ==
+    /\ pc' = [pc EXCEPT ![t] = "awaitBuffer"]
+    /\ IF interrupted[t]
+       THEN /\ waitSet' = waitSet
+            /\ awaitExit' = [awaitExit EXCEPT ![t] = "throws"]
+            /\ interrupted' = [interrupted EXCEPT ![t] = FALSE]
+       ELSE /\ waitSet' = waitSet \cup {t}
+            /\ awaitExit' = [awaitExit EXCEPT ![t] = "none"]
+            /\ UNCHANGED interrupted
+
+(* The top of the free stack, and pop(): the sample gets count 1.  Called  *)
+(* only with a buffer free.                                                *)
+Top == freeList[Len(freeList)]
+
+Pop(t) ==
+    /\ refs' = [refs EXCEPT ![Top] = 1]
+    /\ freeList' = SubSeq(freeList, 1, Len(freeList) - 1)
+    /\ Return(t, "S_OK")
+
+-----------------------------------------------------------------------------
+(* setProperties(request): checks in Microsoft's order; a pending          *)
+(* decommit counts as samples outstanding.  Only an accepted request's     *)
+(* count and layout matter, so a refused call is one step whatever the     *)
+(* request (MemAllocator's SetProperties(t, c, l, alignOk) for some c, l). *)
+SetProperties(t) ==
+    /\ Call(t)
+    /\ \/ /\ Return(t, "VFW_E_BADALIGN")                \* !request.hasValidAlignment()
+          /\ UNCHANGED props
+       \/ /\ committed
+          /\ Return(t, "VFW_E_ALREADY_COMMITTED")
+          /\ UNCHANGED props
+       \/ /\ ~committed /\ Outstanding # {}
+          /\ Return(t, "VFW_E_BUFFERS_OUTSTANDING")
+          /\ UNCHANGED props
+       \/ /\ ~committed /\ Outstanding = {}
+          /\ \E c \in 0..MaxBuffers, l \in Layouts : props' = [count |-> c, layout |-> l]
+          /\ Return(t, "S_OK")
+    /\ UNCHANGED <<committed, decommitPending, buffers, freeList, refs, waiters, waitSet,
+                   awaitExit, interrupted, timed, pc, clientRef, selfRef>>
+
+(* commit's "if (decommitPending)" branch: the decommit is cancelled,      *)
+(* nothing is allocated, no second self-reference.                         *)
+CommitCancelsPendingDecommit ==
+    /\ committed' = TRUE
+    /\ decommitPending' = FALSE
+    /\ UNCHANGED <<buffers, freeList, selfRef>>
+
+(* allocate(): new samples 1..count, all free, buffer 1 on top; the        *)
+(* self-reference.                                                         *)
+Allocate ==
+    /\ committed' = TRUE
+    /\ buffers' = 1..props.count
+    /\ freeList' = [i \in 1..props.count |-> props.count + 1 - i]
+    /\ selfRef' = TRUE
+    /\ UNCHANGED decommitPending
+
+Commit(t) ==
+    /\ Call(t)
+    /\ CASE decommitPending ->
+              CommitCancelsPendingDecommit /\ Return(t, "S_OK")
+         [] ~committed /\ CommitError # "S_OK" ->          \* props.commitError()
+              /\ Return(t, CommitError)
+              /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed ->
+              Allocate /\ Return(t, "S_OK")
+         [] OTHER ->                                       \* committed: nothing to do
+              /\ Return(t, "S_OK")
+              /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
+    /\ UNCHANGED <<props, refs, waiters, waitSet, awaitExit, interrupted, timed, pc, clientRef>>
+
+(* dropMemory(): the decommit completes; memory and self-reference go.     *)
+DropMemory ==
+    /\ buffers' = {}
+    /\ freeList' = << >>
+    /\ decommitPending' = FALSE
+    /\ selfRef' = FALSE
+
+(* decommitEffect's "if (outstanding() > 0)": the memory must stay while   *)
+(* a sample is out.                                                        *)
+DecommitMustWait == Outstanding # {}
+
+(* decommitEffect(), shared by decommit and close.                         *)
+DecommitEffect ==
+    IF ~committed
+    THEN UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef, waitSet, awaitExit>>
+    ELSE /\ committed' = FALSE
+         /\ IF DecommitMustWait
+            THEN /\ decommitPending' = TRUE
+                 /\ UNCHANGED <<buffers, freeList, selfRef>>
+            ELSE DropMemory
+         /\ IF waiters > 0 THEN DecommitWake ELSE UNCHANGED <<waitSet, awaitExit>>
+
+Decommit(t) ==
+    /\ Call(t)
+    /\ DecommitEffect
+    /\ Return(t, "S_OK")
+    /\ UNCHANGED <<props, refs, waiters, interrupted, timed, pc, clientRef>>
+
+Close(t) ==
+    /\ Call(t)
+    /\ DecommitEffect
+    /\ clientRef' = FALSE
+    /\ Return(t, "S_OK")
+    /\ UNCHANGED <<props, refs, waiters, interrupted, timed, pc>>
+
+(* take(flags, timed, deadline): the locked region up to the first         *)
+(* await().  Not committed: GetBufferNotCommitted.  A buffer free:         *)
+(* GetBufferOk (even for an interrupted thread: lock(), not                *)
+(* lockInterruptibly()).  Nothing free: GetBufferTimeout with              *)
+(* AM_GBF_NOWAIT or a timeout <= 0, otherwise awaitBuffer:                 *)
+(* GetBufferBlocks, waiters++, await().                                    *)
+GetBuffer(t) ==
+    /\ Call(t)
+    /\ CASE ~committed ->
+              /\ Return(t, "VFW_E_NOT_COMMITTED")
+              /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
+         [] freeList # << >> ->
+              /\ Pop(t)
+              /\ UNCHANGED <<waiters, waitSet, awaitExit, interrupted, timed, pc>>
+         [] OTHER ->
+              \/ /\ Return(t, "VFW_E_TIMEOUT")                        \* AM_GBF_NOWAIT
+                 /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
+              \/ /\ Return(t, "NONE")                                 \* awaitBuffer
+                 /\ waiters' = waiters + 1
+                 /\ \E tm \in BOOLEAN : timed' = [timed EXCEPT ![t] = tm]
+                 /\ Await(t)
+                 /\ UNCHANGED <<freeList, refs>>
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, clientRef, selfRef>>
+
+(* Leaving awaitBuffer: waiters-- (in the catch block, or after the loop). *)
+ExitAwaitBuffer(t) ==
+    /\ pc' = [pc EXCEPT ![t] = "idle"]
+    /\ awaitExit' = [awaitExit EXCEPT ![t] = "none"]
+    /\ timed' = [timed EXCEPT ![t] = FALSE]
+    /\ waiters' = waiters - 1
+
+LeaveAwaitBuffer(t, hr) == ExitAwaitBuffer(t) /\ Return(t, hr)
+
+(* The catch block: await() threw InterruptedException; waiters--,         *)
+(* WaitInterrupted, rethrow.  The pool is unchanged, the status clear.     *)
+AwaitThrows(t) ==
+    /\ LeaveAwaitBuffer(t, "INTERRUPTED")
+    /\ UNCHANGED <<freeList, refs, waitSet, interrupted>>
+
+(* The while condition of awaitBuffer, but for its deadline part: wait     *)
+(* (again) while committed with nothing free.                              *)
+WaitAgain == committed /\ freeList = << >>
+
+(* After the loop: WakeNotCommitted; WaitTimedOut if nothing is free (the  *)
+(* loop ended by the deadline of a timed call); else pop (WakeWithSample). *)
+LeaveLoop(t) ==
+    /\ IF ~committed
+       THEN LeaveAwaitBuffer(t, "VFW_E_NOT_COMMITTED") /\ UNCHANGED <<freeList, refs>>
+       ELSE IF freeList = << >>
+       THEN LeaveAwaitBuffer(t, "VFW_E_TIMEOUT") /\ UNCHANGED <<freeList, refs>>
+       ELSE ExitAwaitBuffer(t) /\ Pop(t)
+    /\ UNCHANGED <<waitSet, interrupted>>
+
+(* The locked region after await() returns or throws: t has left the wait  *)
+(* set and has the lock again.  While committed with nothing free, it      *)
+(* waits again, unless it is timed and its deadline has passed (a free     *)
+(* choice: clock values are not modelled).                                 *)
+AwaitReturns(t) ==
+    /\ pc[t] = "awaitBuffer"
+    /\ t \notin waitSet
+    /\ IF awaitExit[t] = "throws" THEN AwaitThrows(t)
+       ELSE IF ~WaitAgain THEN LeaveLoop(t)
+       ELSE \/ Await(t) /\ UNCHANGED <<freeList, refs, waiters, timed, result>>
+            \/ timed[t] /\ LeaveLoop(t)
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, clientRef, selfRef>>
+
+(* A wake-up that no allocator method causes: a spurious one (the          *)
+(* Condition contract allows them), or awaitNanos' deadline.  Either way   *)
+(* AQS takes the waiter off the condition queue first, so no later signal  *)
+(* lands on it, and await() returns normally: the loop re-checks and, for  *)
+(* a timeout, finds the deadline passed.  The lock is not involved.        *)
+WakesByItself(t) ==
+    /\ t \in waitSet
+    /\ Wake({t})
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters,
+                   interrupted, timed, pc, result, clientRef, selfRef>>
+
+(* Thread.interrupt() on a thread in awaitBuffer whose status is clear.    *)
+(* In the wait set: its wait is cancelled and await() will throw.          *)
+(* Already woken: await() returns normally with the status set again, and  *)
+(* the thread's next await(), in this call or a later one, throws at once. *)
+Interrupt(t) ==
+    /\ pc[t] = "awaitBuffer"
+    /\ ~interrupted[t]
+    /\ awaitExit[t] # "throws"
+    /\ IF t \in waitSet
+       THEN /\ waitSet' = waitSet \ {t}
+            /\ awaitExit' = [awaitExit EXCEPT ![t] = "throws"]
+            /\ UNCHANGED interrupted
+       ELSE /\ interrupted' = [interrupted EXCEPT ![t] = TRUE]
+            /\ UNCHANGED <<waitSet, awaitExit>>
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters,
+                   timed, pc, result, clientRef, selfRef>>
+
+(* Sample steps, by whoever holds the sample (steps carry no thread).      *)
+AddRef(b) ==
+    /\ refs[b] \in 1..(MaxRefs - 1)
+    /\ refs' = [refs EXCEPT ![b] = @ + 1]
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, waiters, waitSet,
+                   awaitExit, interrupted, timed, pc, result, clientRef, selfRef>>
+
+(* returnBuffer's last test: this was the last sample out while a          *)
+(* decommit is pending (freeCount == buffers.length after the push).       *)
+CompletesPendingDecommit(b) == decommitPending /\ Outstanding = {b}
+
+(* returnBuffer(s): push, signal one waiter if there are waiters, and      *)
+(* complete a pending decommit if this was the last sample out.            *)
+ReturnBuffer(b) ==
+    /\ IF waiters > 0 THEN ReleaseWake ELSE UNCHANGED <<waitSet, awaitExit>>
+    /\ IF CompletesPendingDecommit(b)
+       THEN DropMemory
+       ELSE /\ freeList' = Append(freeList, b)
+            /\ UNCHANGED <<decommitPending, buffers, selfRef>>
+
+(* Sample.release(): the final release (count 1 -> 0) is ReturnBuffer in   *)
+(* the same locked region.                                                 *)
+Release(b) ==
+    /\ refs[b] > 0
+    /\ refs' = [refs EXCEPT ![b] = @ - 1]
+    /\ IF refs[b] = 1
+       THEN ReturnBuffer(b)
+       ELSE UNCHANGED <<decommitPending, buffers, freeList, selfRef, waitSet, awaitExit>>
+    /\ UNCHANGED <<props, committed, waiters, interrupted, timed, pc, result, clientRef>>
+
+(* Nothing is left to happen once the allocator is destroyed and every     *)
+(* call has returned.                                                      *)
+Terminating ==
+    /\ Destroyed
+    /\ Blocked = {}
+    /\ UNCHANGED vars
+
+Next ==
+    \/ \E t \in Threads :
+          \/ SetProperties(t)
+          \/ Commit(t)
+          \/ Decommit(t)
+          \/ Close(t)
+          \/ GetBuffer(t)
+          \/ AwaitReturns(t)
+          \/ WakesByItself(t)
+          \/ Interrupt(t)
+    \/ \E b \in Buffers : AddRef(b) \/ Release(b)
+    \/ Terminating
+
+Spec == Init /\ [][Next]_vars
+
+-----------------------------------------------------------------------------
+(* Fairness.  Clients are never obliged to call anything, and no thread    *)
+(* is ever obliged to be interrupted, time out or wake spuriously.         *)
+(*  - SamplesComeBack: holders give their samples back, as in              *)
+(*    MemAllocator.tla.                                                    *)
+(*  - SignalsReachEveryWaiter: a thread that a signal() could wake         *)
+(*    infinitely often is woken.  AQS wakes the longest waiter first,      *)
+(*    which gives this; Signal here picks any waiter.  Without it, two     *)
+(*    waiters and one buffer suffice for a lasso in which every signal     *)
+(*    goes to the same one.                                                *)
+(*  - WokenWaiterWinsEventually: a woken waiter that could take a free     *)
+(*    buffer infinitely often does so, and one that could see the          *)
+(*    allocator decommitted infinitely often does so.  These are           *)
+(*    MemAllocator.tla's strong fairness of WakeWithSample and of          *)
+(*    WakeNotCommitted, one for one.  (One strong fairness of "leaves the  *)
+(*    loop" is weaker: a waiter could then be woken with a buffer free and *)
+(*    lose it to a Decommit every time, which the contract forbids.)       *)
+(*    They imply that a woken waiter gets the lock at all (one that could  *)
+(*    only wait again always sees a sample come back later), which a       *)
+(*    non-fair ReentrantLock gives only in practice: the head of its queue *)
+(*    is unparked at every unlock, but a thread calling in may take the    *)
+(*    lock first (barging), and nothing bounds how often.  And strong      *)
+(*    fairness is what a non-fair lock does not give: a thread calling     *)
+(*    getBuffer may take the lock between the signal and the waiter, take  *)
+(*    the buffer, and the waiter waits again, for ever.  WeakFairSpec has  *)
+(*    only weak fairness here, and the Starvation model shows that lasso.  *)
+(*    A fair ReentrantLock(true) serves its queue in order, but a thread   *)
+(*    may still call in before the woken waiter has queued, so even then   *)
+(*    this remains an assumption about scheduling, as in MemAllocator.tla. *)
+SamplesComeBack ==
+    \A b \in Buffers :
+        /\ WF_vars(Release(b))
+        /\ SF_vars(Release(b) /\ refs[b] = 1)
+
+Signalled(t) == \E b \in Buffers : Release(b) /\ t \in waitSet /\ t \notin waitSet'
+
+SignalsReachEveryWaiter == \A t \in Threads : SF_vars(Signalled(t))
+
+(* The outcomes of AwaitReturns(t) that MemAllocator.tla's FairSpec makes  *)
+(* strongly fair: WakeWithSample and WakeNotCommitted.                     *)
+AwaitReturnsWithSample(t) == AwaitReturns(t) /\ committed /\ freeList # << >>
+AwaitReturnsNotCommitted(t) == AwaitReturns(t) /\ ~committed
+
+WokenWaiterWinsEventually ==
+    \A t \in Threads :
+        /\ SF_vars(AwaitReturnsWithSample(t))
+        /\ SF_vars(AwaitReturnsNotCommitted(t))
+
+FairSpec ==
+    /\ Spec
+    /\ SamplesComeBack
+    /\ SignalsReachEveryWaiter
+    /\ WokenWaiterWinsEventually
+
+(* The same with only weak fairness for a woken waiter's outcome: the      *)
+(* non-fair lock, honestly.  WaitersEventuallyReturn fails (the            *)
+(* MemAllocatorMonitorStarvation model, an expected counterexample).       *)
+WeakFairSpec ==
+    /\ Spec
+    /\ SamplesComeBack
+    /\ SignalsReachEveryWaiter
+    /\ \A t \in Threads :
+          /\ WF_vars(AwaitReturnsWithSample(t))
+          /\ WF_vars(AwaitReturnsNotCommitted(t))
+
+-----------------------------------------------------------------------------
+(* Safety: the invariants of MonitorMemAllocator's class comment, and the  *)
+(* monitor's own.                                                          *)
+TypeOK ==
+    /\ props \in [count : 0..MaxBuffers, layout : Layouts]
+    /\ committed \in BOOLEAN
+    /\ decommitPending \in BOOLEAN
+    /\ buffers \subseteq Buffers
+    /\ freeList \in Seq(Buffers)
+    /\ refs \in [Buffers -> 0..MaxRefs]
+    /\ waiters \in Nat
+    /\ waitSet \subseteq Threads
+    /\ awaitExit \in [Threads -> AwaitExits]
+    /\ interrupted \in [Threads -> BOOLEAN]
+    /\ timed \in [Threads -> BOOLEAN]
+    /\ pc \in [Threads -> {"idle", "awaitBuffer"}]
+    /\ result \in [Threads -> Results]
+    /\ clientRef \in BOOLEAN
+    /\ selfRef \in BOOLEAN
+
+(* freeCount + outstanding == buffers.length, and refs > 0 exactly for     *)
+(* the outstanding samples: every allocated buffer is on the free list     *)
+(* once, or held, never both.                                              *)
+BuffersConserved ==
+    /\ \A i, j \in DOMAIN freeList : i # j => freeList[i] # freeList[j]
+    /\ Range(freeList) \cap Outstanding = {}
+    /\ Range(freeList) \cup Outstanding = buffers
+
+(* The memory stays as long as any sample is out.                          *)
+MemoryHeldWhileSamplesOut == Outstanding \subseteq buffers
+
+(* selfRef == (buffers != null); committed => selfRef                      *)
+SelfReferenceWhileAllocated ==
+    /\ selfRef <=> buffers # {}
+    /\ committed => selfRef
+
+(* decommitPending => !committed && outstanding > 0                        *)
+PendingOnlyWhileSamplesOut == decommitPending => ~committed /\ Outstanding # {}
+
+(* waiters == the getBuffer calls between GetBufferBlocks and their        *)
+(* return, whether parked or woken.                                        *)
+WaiterCountExact == waiters = Cardinality(Blocked)
+
+(* Only blocked threads are in the wait set, and they have not been woken; *)
+(* only blocked calls are timed.                                           *)
+WaitSetHoldsBlockedThreads ==
+    /\ waitSet \subseteq Blocked
+    /\ \A t \in Threads : awaitExit[t] # "none" => t \in Blocked \ waitSet
+    /\ \A t \in Threads : timed[t] => t \in Blocked
+
+(* Decommit wakes every waiter, and nobody parks while the allocator is    *)
+(* not committed: no thread sleeps through a decommit.                     *)
+NoWaiterSleepsWhileDecommitted == ~committed => waitSet = {}
+
+(* No lost wake-up: while a buffer is free, a thread parked in the wait    *)
+(* set is always matched by a woken waiter that will take that buffer or   *)
+(* see it go (a waiter woken to return normally re-checks before it can    *)
+(* park again; one woken to throw does not count).                         *)
+NoLostWakeup ==
+    committed /\ freeList # << >> /\ waitSet # {}
+        => \E t \in Blocked \ waitSet : awaitExit[t] = "returns"
+
+NeverDestroyedWithSamplesOut ==
+    Destroyed => Outstanding = {} /\ ~decommitPending /\ buffers = {}
+
+(* An untimed getBuffer that blocked returns a sample, NOT_COMMITTED or    *)
+(* INTERRUPTED, never VFW_E_TIMEOUT (the contract allows a timeout for any *)
+(* blocked call; the Java promises more).                                  *)
+UntimedWaitsNeverTimeOut ==
+    [][\A t \in Threads :
+          pc[t] = "awaitBuffer" /\ ~timed[t] => result'[t] # "VFW_E_TIMEOUT"]_vars
+
+(* Refinement: Spec => Abs!Spec, checked in its two parts so that TLC      *)
+(* names a violation ("Action property RefinesMemAllocator").  The         *)
+(* contract's invariants and action properties then hold of the monitor    *)
+(* too, under the mapping.                                                 *)
+RefinementInit == Abs!Init
+RefinesMemAllocator == [][Abs!Next]_(Abs!vars)
+
+(* Liveness.                                                               *)
+WaitersEventuallyReturn ==
+    \A t \in Threads : pc[t] = "awaitBuffer" ~> pc[t] = "idle"
+
+DecommitEventuallyCompletes ==
+    decommitPending ~> ~decommitPending
+
+(* The contract's fairness, through the mapping.  FairSpec does NOT imply  *)
+(* it (MemAllocatorMonitorFairRefinement, an expected counterexample):     *)
+(* once a thread's wait is cancelled by an interrupt its outcome is fixed  *)
+(* (INTERRUPTED), but the contract still sees it blocked, and its strong   *)
+(* fairness of WakeWithSample and WakeNotCommitted then demands that a     *)
+(* thread interrupted every time a buffer comes back or the allocator is   *)
+(* decommitted eventually take the buffer or see the decommit.  Without    *)
+(* interrupts (Interrupt <- NeverInterrupted) it holds.  The contract's    *)
+(* liveness properties hold either way (the default model).                *)
+RefinesFairMemAllocator == Abs!FairSpec
+
+NeverInterrupted(t) == FALSE
+
+(* For safety-only models with more threads.                               *)
+ThreadSymmetry == Permutations(Threads)
+=============================================================================

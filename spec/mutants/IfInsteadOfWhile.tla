@@ -1,0 +1,21 @@
+--------------------------- MODULE IfInsteadOfWhile ---------------------------
+(***************************************************************************)
+(* Mutant: awaitBuffer waits once ("if") instead of in a loop ("while").   *)
+(*                                                                         *)
+(*   awaitBuffer():                                                        *)
+(*   -     while (committed && freeCount == 0 && (!timed || ...)) {        *)
+(*   +     if (committed && freeCount == 0 && (!timed || ...)) {           *)
+(*             ... await ...                                               *)
+(*         }                                                               *)
+(*                                                                         *)
+(* A woken waiter no longer re-checks: if a thread calling in took the     *)
+(* buffer first (or the wake-up was spurious), it finds nothing free after *)
+(* the loop and returns VFW_E_TIMEOUT, even from an untimed getBuffer.     *)
+(* The contract allows a timeout from any blocked call, so only the        *)
+(* monitor's own property sees it.                                         *)
+(* Expected: Action property UntimedWaitsNeverTimeOut.                     *)
+(***************************************************************************)
+EXTENDS MemAllocatorMonitor
+
+IfInsteadOfWhile == FALSE
+=============================================================================
