@@ -6,18 +6,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.memallocator.MemAllocator;
+import org.memallocator.oracle.HistoryChecker;
+import org.memallocator.oracle.VectorGenerator;
+import org.memallocator.oracle.VectorRunner;
+import org.memallocator.oracle.Verdict;
+import org.memallocator.oracle.Workload;
 import org.memallocator.tlc.TlcConfig;
 import org.memallocator.tlc.TlcLauncher;
 import org.memallocator.tlc.TlcOutcome;
 import org.memallocator.tlc.TlcResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code memallocator check}: model-check the spec with TLC and summarise the result. */
+/**
+ * {@code memallocator check}, the main job: model-check the spec with TLC, run the conformance
+ * vectors (generated afresh from the generation model, in a temporary directory) against the Java
+ * implementation, and record and check one concurrent history of it; then one short summary of the
+ * three. Exit 1 if any of them fails.
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Model-check spec/MemAllocator.tla (or another spec) with TLC in a forked JVM.")
+        description = {"Model-check spec/MemAllocator.tla (or another spec) with TLC in a forked JVM; run the "
+                + "conformance vectors, generated from --gen-config, against the Java implementation; record a "
+                + "random concurrent history of it and check that it is linearizable.",
+                "Exit 0: all three passed; 1: any failed; 2: bad arguments or input files."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -39,22 +55,97 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Kill TLC after this many seconds (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--gen-spec", paramLabel = "FILE", defaultValue = "spec/MemAllocator.tla",
+            description = "The spec the vectors are generated from (default: ${DEFAULT-VALUE}).")
+    Path genSpec;
+
+    @Option(names = "--gen-config", paramLabel = "FILE", defaultValue = "spec/MemAllocatorGen.cfg",
+            description = "The generation model of the vectors (default: ${DEFAULT-VALUE}).")
+    Path genConfig;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
+            description = "Threads of the recorded history (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--ops", paramLabel = "M", defaultValue = "2000",
+            description = "Calls of the recorded history (default: ${DEFAULT-VALUE}).")
+    int ops;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed of the recorded history's workload (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    ImplementationOption implementation;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = command.commandLine().getOut();
         Path cfg = config != null ? config : defaultConfig(spec);
         requireReadable(spec, "spec");
         requireReadable(cfg, "config");
+        requireReadable(genSpec, "generation spec");
+        requireReadable(genConfig, "generation config");
         if (workers < 0) {
             throw new Main.UsageError("--workers must be 0 (one per core) or more, not " + workers);
         }
+        if (threads < 1 || ops < 1) {
+            throw new Main.UsageError("--threads and --ops must be at least 1 (" + threads + ", " + ops + ")");
+        }
+        Supplier<MemAllocator> factory = implementation.factory();
         int n = workers == 0 ? Runtime.getRuntime().availableProcessors() : workers;
         TlcConfig parsed = readConfig(cfg);
         out.printf("Model-checking %s with %s (%d worker%s)...%n", spec, cfg, n, n == 1 ? "" : "s");
         out.flush();
         TlcResult result = new TlcLauncher(Path.of("target", "tlc"), Duration.ofSeconds(timeoutSeconds))
                 .check(spec, cfg, n);
-        return report(result, cfg, parsed, out);
+        boolean model = report(result, cfg, parsed, out) == 0;
+        out.println();
+        boolean vectors = vectors(out, n, factory);
+        boolean history = history(out, factory);
+        out.println("Summary:     model " + (model ? "OK" : "FAILED") + ", vectors " + (vectors ? "OK" : "FAILED")
+                + ", history " + (history ? "OK" : "FAILED"));
+        return model && vectors && history ? 0 : Main.EXIT_VIOLATION;
+    }
+
+    /** Generates the vectors into a temporary directory and runs them; prints one summary line. */
+    private boolean vectors(PrintWriter out, int n, Supplier<MemAllocator> factory) throws IOException {
+        out.printf("Generating the vectors from %s and running them on %s...%n", genConfig, implementation.name());
+        out.flush();
+        VectorGenerator.VectorSet set;
+        try {
+            set = VectorsCommand.generate(genSpec, genConfig, n, Duration.ofSeconds(timeoutSeconds));
+        } catch (VectorGenerator.TlcFailure e) {
+            out.println("Vectors:     none: " + e.getMessage());
+            out.println(e.result().errorTrace());
+            return false;
+        }
+        Path dir = Files.createTempDirectory("memallocator-vectors");
+        VectorRunner.Summary s;
+        try {
+            set.write(dir);
+            s = new VectorRunner(factory).runAll(dir);
+        } finally {
+            VectorsCommand.deleteTree(dir);
+        }
+        out.println("Vectors:     " + s);
+        out.println("             " + VectorsCommand.coverage(set));
+        RunVectorsCommand.print(out, s);
+        return s.allPassed() && s.passed() > 0;
+    }
+
+    /** Records one concurrent history and checks it; prints one summary line (and the failure, if any). */
+    private boolean history(PrintWriter out, Supplier<MemAllocator> factory) {
+        out.printf("Recording %d calls on %d threads (seed %d) on %s and checking the history...%n", ops, threads,
+                seed, implementation.name());
+        out.flush();
+        Workload.Recording r = Workload.run(factory, new Workload.Settings(threads, ops, seed));
+        Verdict v = HistoryChecker.check(r.parse());
+        out.println("History:     " + v.summary() + (r.finished() ? "" : " (the workload hung)"));
+        if (!v.linearizable()) {
+            out.println(v);
+        }
+        return v.linearizable() && r.finished();
     }
 
     private int report(TlcResult result, Path cfgFile, TlcConfig cfg, PrintWriter out) {

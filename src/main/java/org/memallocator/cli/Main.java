@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code memallocator}: the command line of the reference implementation. */
 @Command(name = "memallocator", mixinStandardHelpOptions = true, version = "memallocator 0.1.0",
         description = "The formally checked reference implementation of DirectShow's IMemAllocator.",
-        subcommands = {CheckCommand.class})
+        subcommands = {CheckCommand.class, VectorsCommand.class, RunVectorsCommand.class, RecordCommand.class,
+                CheckHistoryCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for a check that found a violation (or a rejected history). */

@@ -5,16 +5,43 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code memallocator check}: exit 0 on success, 1 with TLC's trace on a violation, 2 on bad input. */
+/**
+ * {@code memallocator check}: exit 0 on success, 1 with TLC's trace on a violation, 2 on bad input.
+ * Besides the model, {@code check} generates and runs the conformance vectors and records and checks
+ * a history; here with a tiny generation model and a short workload, to stay fast (the default
+ * ones run in model-tests, {@code CheckCommandOracleTest}).
+ */
 class CheckCommandTest {
 
     private static final String DIR = "src/test/resources/tlc/";
+
+    /** One thread, one buffer, reference counts up to 1: 48 states, a few seconds. */
+    private static final String TINY_GEN = String.join("\n", "CONSTANTS", "    Threads = {t1}", "    MaxBuffers = 1",
+            "    MaxRefs = 1", "SPECIFICATION Spec", "INVARIANTS TypeOK BuffersConserved", "");
+
+    @TempDir
+    static Path tmp;
+
+    /** The options that keep the vectors and the history small. */
+    private static String[] small(String... args) throws IOException {
+        Path gen = tmp.resolve("TinyGen.cfg");
+        Files.writeString(gen, TINY_GEN);
+        String[] all = Arrays.copyOf(args, args.length + 4);
+        System.arraycopy(new String[] {"--gen-config", gen.toString(), "--ops", "300"}, 0, all, args.length, 4);
+        return all;
+    }
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream savedOut;
@@ -43,19 +70,23 @@ class CheckCommandTest {
     }
 
     @Test
-    void passingModelExitsZeroWithASummary() {
-        assertEquals(0, Main.execute("check", "--spec", DIR + "Bounded.tla", "--workers", "1"), err());
+    void passingModelExitsZeroWithASummary() throws IOException {
+        assertEquals(0, Main.execute(small("check", "--spec", DIR + "Bounded.tla", "--workers", "1")), err());
         assertTrue(out().contains("Result:      no error found"), out());
         assertTrue(out().contains("States:      4 distinct"), out());
         assertTrue(out().contains("Invariants:  BelowFour"), out());
+        assertTrue(out().matches("(?s).*\nVectors:     \\d+ vectors: \\d+ passed, 0 failed, 0 skipped\n.*"), out());
+        assertTrue(out().contains("\nHistory:     linearizable ("), out());
+        assertTrue(out().contains("\nSummary:     model OK, vectors OK, history OK"), out());
     }
 
     @Test
-    void violationExitsOneWithTlcsCounterexample() {
-        assertEquals(1, Main.execute("check", "--spec", DIR + "Counter.tla", "--workers", "1"));
+    void violationExitsOneWithTlcsCounterexample() throws IOException {
+        assertEquals(1, Main.execute(small("check", "--spec", DIR + "Counter.tla", "--workers", "1")));
         assertTrue(out().contains("SAFETY_VIOLATED (Invariant BelowThree)"), out());
         assertTrue(out().contains("Error: Invariant BelowThree is violated."), out());
         assertTrue(out().contains("State 4:"), out());
+        assertTrue(out().contains("\nSummary:     model FAILED, vectors OK, history OK"), out());
     }
 
     @Test
@@ -68,6 +99,12 @@ class CheckCommandTest {
     void missingConfigIsAOneLineUsageError() {
         assertEquals(2, Main.execute("check", "--spec", DIR + "Bounded.tla", "--config", DIR + "Nowhere.cfg"));
         assertEquals("memallocator: config file not found: " + DIR + "Nowhere.cfg", err().strip());
+    }
+
+    @Test
+    void missingGenerationConfigIsAOneLineUsageError() {
+        assertEquals(2, Main.execute("check", "--spec", DIR + "Bounded.tla", "--gen-config", DIR + "Nowhere.cfg"));
+        assertEquals("memallocator: generation config file not found: " + DIR + "Nowhere.cfg", err().strip());
     }
 
     @Test

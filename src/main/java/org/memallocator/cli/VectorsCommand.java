@@ -1,0 +1,145 @@
+package org.memallocator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.memallocator.oracle.VectorGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code memallocator vectors --out DIR}: write the language-neutral conformance vectors. */
+@Command(name = "vectors", mixinStandardHelpOptions = true,
+        description = {"Generate the conformance vectors (docs/vectors.schema.json) from TLC's state graph of the "
+                + "generation model, plus the sample-surface cases. Same spec, same files, byte for byte.",
+                "Exit 0; 1 if TLC finds a violation in the generation model (no vectors are written); 2 on bad "
+                        + "arguments or input files."})
+public final class VectorsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "Where to write index.json and the vector files (emptied of an earlier set's files).")
+    Path out;
+
+    @Option(names = "--spec", paramLabel = "FILE", defaultValue = "spec/MemAllocator.tla",
+            description = "The spec (default: ${DEFAULT-VALUE}).")
+    Path spec;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "spec/MemAllocatorGen.cfg",
+            description = "The generation model (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "TLC worker threads (default: one per core).")
+    int workers;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
+            description = "Kill TLC after this many seconds (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter w = command.commandLine().getOut();
+        VectorGenerator.VectorSet set;
+        try {
+            set = generate(spec, config, workers, Duration.ofSeconds(timeoutSeconds));
+        } catch (VectorGenerator.TlcFailure e) {
+            w.println("No vectors: " + e.getMessage());
+            w.println(e.result().errorTrace());
+            return Main.EXIT_VIOLATION;
+        }
+        prepare(out);
+        set.write(out);
+        w.println("Wrote " + set.size() + " vectors to " + out);
+        w.println(coverage(set));
+        return 0;
+    }
+
+    /**
+     * Generates the vectors, with TLC in a temporary directory. Input problems (files missing, TLC
+     * cannot parse the spec or the config, an assumption or Assert fails) are usage errors; TLC
+     * finding a violation or failing otherwise is a {@link VectorGenerator.TlcFailure}.
+     */
+    static VectorGenerator.VectorSet generate(Path spec, Path config, int workers, Duration timeout) throws IOException {
+        requireFile(spec, "spec");
+        requireFile(config, "generation config");
+        if (workers < 0) {
+            throw new Main.UsageError("--workers must be 0 (one per core) or more, not " + workers);
+        }
+        int n = workers == 0 ? Runtime.getRuntime().availableProcessors() : workers;
+        Path work = Files.createTempDirectory("memallocator-vectors-tlc");
+        try {
+            return VectorGenerator.fromTlc(spec, config, work, n, timeout);
+        } catch (VectorGenerator.TlcFailure e) {
+            switch (e.result().outcome()) {
+                case PARSE_ERROR, CONFIG_ERROR, ASSUMPTION_VIOLATED, ASSERT_FAILED -> throw new Main.UsageError(
+                        "cannot generate vectors from " + config + ": " + e.result().outcome() + ": "
+                                + firstLine(e.result().errorTrace()) + " (TLC exit " + e.result().exitCode() + ")");
+                default -> throw e;
+            }
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new Main.UsageError("cannot generate vectors from " + config + ": " + firstLine(e.getMessage()));
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** One line: how much of the graph the vectors cover. */
+    static String coverage(VectorGenerator.VectorSet set) {
+        JsonNode graph = set.index().get("graph");
+        JsonNode c = set.index().get("coverage");
+        return String.format("Coverage: %d of %d states, %d of %d transitions of TLC's graph: every macro step "
+                        + "between its %d quiescent states (%d without interrupts); the rest leave transient states "
+                        + "(see index.json)",
+                c.get("statesCovered").asInt(), graph.get("states").asInt(), c.get("transitionsCovered").asInt(),
+                graph.get("transitions").asInt(), graph.get("quiescentStatesReachableWithInterrupts").asInt(),
+                graph.get("quiescentStatesReachable").asInt());
+    }
+
+    /** Makes {@code dir} ready: created, or emptied of the JSON files of an earlier set. */
+    private static void prepare(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new Main.UsageError("--out " + dir + " is not a directory");
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                boolean earlierSet = Files.exists(dir.resolve("index.json"));
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (!earlierSet) {
+                        throw new Main.UsageError("--out " + dir + " is not empty and holds no vector set (no index.json)");
+                    }
+                    if (f.getFileName().toString().endsWith(".json")) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    static void requireFile(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new Main.UsageError(what + " file not found: " + file);
+        }
+    }
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package org.memallocator.oracle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.memallocator.AllocatorProperties;
+import org.memallocator.MediaSample;
+import org.memallocator.MemAllocator;
+import org.memallocator.MemAllocatorException;
+
+/**
+ * A random concurrent workload on an allocator, recorded as a history ({@link HistoryRecorder}):
+ * worker threads {@code t1..tN} make blocking, AM_GBF_NOWAIT and timed GetBuffer calls (some with
+ * times, some with the ignored flags), AddRef and Release their samples, Commit, Decommit,
+ * SetProperties and GetProperties, and now and then interrupt one another. {@code t1} starts with
+ * SetProperties and Commit; the others start at once, so they may see the allocator uncommitted.
+ *
+ * <p>Progress: a worker makes an untimed blocking GetBuffer only while it holds no sample, so
+ * every buffer a waiter waits for is held by a running worker that will give it back (each worker
+ * releases everything it holds when its operations are done). A broken allocator can still hang:
+ * after {@link Settings#patience()} the workload interrupts the workers for a while and then
+ * returns what was recorded, with the calls that never returned left pending.
+ *
+ * <p>The choices are seeded; the interleaving is whatever the threads do, so two runs with one
+ * seed make the same kinds of calls but not the same history.
+ */
+public final class Workload {
+
+    /**
+     * What to run.
+     *
+     * @param threads    worker threads, at least 1
+     * @param operations calls in all (each worker makes its share), at least 1; the final
+     *                   releases come on top
+     * @param seed       seeds the workers' choices
+     * @param patience   how long to wait for the workers before interrupting them
+     */
+    public record Settings(int threads, int operations, long seed, Duration patience) {
+        public Settings {
+            if (threads < 1 || operations < 1) {
+                throw new IllegalArgumentException("threads " + threads + " and operations " + operations
+                        + " must be at least 1");
+            }
+        }
+
+        public Settings(int threads, int operations, long seed) {
+            this(threads, operations, seed, Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * A recorded run.
+     *
+     * @param settings  what ran
+     * @param history   the recorded history, JSON Lines
+     * @param events    its number of events
+     * @param finished  whether every worker finished (false: a hang, interrupted or abandoned)
+     * @param errors    what stopped a worker early: an exception no allocator call should throw
+     *                  (a broken allocator's); empty for a sound one
+     */
+    public record Recording(Settings settings, String history, int events, boolean finished, List<String> errors) {
+
+        public History parse() {
+            return History.parse(history);
+        }
+    }
+
+    private Workload() {
+    }
+
+    /** Runs the workload on a new allocator from {@code factory}, recording it. */
+    public static Recording run(Supplier<? extends MemAllocator> factory, Settings settings) {
+        HistoryRecorder recorder = new HistoryRecorder();
+        MemAllocator allocator = recorder.record(factory.get());
+        SplittableRandom seeds = new SplittableRandom(settings.seed());
+        List<Thread> workers = new ArrayList<>();
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(settings.threads());
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < settings.threads(); i++) {
+            int share = settings.operations() / settings.threads() + (i < settings.operations() % settings.threads() ? 1 : 0);
+            Worker w = new Worker(i, allocator, seeds.split(), share, workers, errors, go, done);
+            Thread t = new Thread(w, "t" + (i + 1));
+            t.setDaemon(true);
+            workers.add(t);
+        }
+        workers.forEach(Thread::start);
+        go.countDown();
+        boolean finished = await(done, settings.patience());
+        if (!finished) {
+            // a hang: interrupt the workers for a while, then take what was recorded
+            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (!finished && System.nanoTime() - until < 0) {
+                workers.forEach(Thread::interrupt);
+                finished = await(done, Duration.ofMillis(50));
+            }
+            finished = false;
+        }
+        String text = recorder.text();
+        return new Recording(settings, text, (int) text.chars().filter(c -> c == '\n').count(), finished,
+                List.copyOf(errors));
+    }
+
+    private static boolean await(CountDownLatch latch, Duration d) {
+        try {
+            return latch.await(d.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One worker: its share of random calls, then it gives back everything it holds. */
+    private static final class Worker implements Runnable {
+        private final int index;
+        private final MemAllocator allocator;
+        private final SplittableRandom random;
+        private final int operations;
+        private final List<Thread> all;
+        private final List<String> errors;
+        private final CountDownLatch go;
+        private final CountDownLatch done;
+        /** One entry per reference held: a sample AddRef'd once is in here twice. */
+        private final List<MediaSample> held = new ArrayList<>();
+
+        Worker(int index, MemAllocator allocator, SplittableRandom random, int operations, List<Thread> all,
+               List<String> errors, CountDownLatch go, CountDownLatch done) {
+            this.index = index;
+            this.allocator = allocator;
+            this.random = random;
+            this.operations = operations;
+            this.all = all;
+            this.errors = errors;
+            this.go = go;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            try {
+                awaitUninterruptibly(go); // an early interrupt from another worker is kept for later
+                int n = operations;
+                if (index == 0) {
+                    attempt(() -> allocator.setProperties(new AllocatorProperties(3, 64, 8, 0)));
+                    attempt(allocator::commit);
+                    n = Math.max(0, n - 2);
+                }
+                for (int i = 0; i < n; i++) {
+                    step();
+                }
+                Thread.interrupted(); // a late interrupt from another worker
+                while (!held.isEmpty()) {
+                    held.remove(held.size() - 1).release();
+                }
+            } catch (InterruptedException e) {
+                // interrupted by the hang handling: stop here
+            } catch (RuntimeException e) {
+                errors.add(Thread.currentThread().getName() + ": " + e); // a broken allocator: stop here
+            } finally {
+                done.countDown();
+            }
+        }
+
+        private void step() throws InterruptedException {
+            int r = random.nextInt(100);
+            if (!held.isEmpty() && r < 35) {
+                held.remove(random.nextInt(held.size())).release();
+            } else if (!held.isEmpty() && r < 42 && held.size() < 6) {
+                MediaSample s = held.get(random.nextInt(held.size()));
+                s.addRef();
+                held.add(s);
+            } else if (r < 55) {
+                get(() -> allocator.getBuffer(MemAllocator.AM_GBF_NOWAIT | ignoredFlags()));
+            } else if (r < 64) {
+                Duration timeout = Duration.ofNanos(random.nextInt(2_000_000));
+                get(() -> allocator.getBuffer(ignoredFlags(), timeout));
+            } else if (r < 76) {
+                if (held.isEmpty()) { // a blocking get only with nothing held: see the class comment
+                    get(() -> allocator.getBuffer(ignoredFlags()));
+                } else {
+                    get(() -> allocator.getBuffer(MemAllocator.AM_GBF_NOWAIT));
+                }
+            } else if (r < 79) {
+                int flags = held.isEmpty() && random.nextBoolean() ? 0 : MemAllocator.AM_GBF_NOWAIT;
+                long start = random.nextLong(1_000_000);
+                get(() -> allocator.getBuffer(start, start + 400_000, flags));
+            } else if (r < 86) {
+                attempt(allocator::commit);
+            } else if (r < 92) {
+                attempt(allocator::decommit);
+            } else if (r < 95) {
+                int[] aligns = {1, 8, 16, 3};
+                AllocatorProperties request = new AllocatorProperties(random.nextInt(5), 16 + random.nextInt(120),
+                        aligns[random.nextInt(aligns.length)], random.nextInt(9));
+                attempt(() -> allocator.setProperties(request));
+            } else if (r < 98) {
+                allocator.getProperties();
+            } else if (all.size() > 1) {
+                int other = random.nextInt(all.size() - 1);
+                all.get(other >= index ? other + 1 : other).interrupt();
+            }
+        }
+
+        private static void awaitUninterruptibly(CountDownLatch latch) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    latch.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private int ignoredFlags() {
+            return random.nextInt(4) == 0 ? MemAllocator.AM_GBF_PREVFRAMESKIPPED | MemAllocator.AM_GBF_NOTASYNCPOINT : 0;
+        }
+
+        private void get(Get body) {
+            try {
+                MediaSample s = body.get();
+                if (s != null) {
+                    held.add(s);
+                }
+            } catch (MemAllocatorException | InterruptedException expected) {
+                // recorded; the workload goes on (an interrupt consumed here is the one meant for this call)
+            }
+        }
+
+        private static void attempt(Runnable call) {
+            try {
+                call.run();
+            } catch (MemAllocatorException expected) {
+                // recorded
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Get {
+        MediaSample get() throws InterruptedException;
+    }
+}

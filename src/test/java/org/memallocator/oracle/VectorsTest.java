@@ -1,0 +1,171 @@
+package org.memallocator.oracle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.memallocator.MemAllocator;
+import org.memallocator.MonitorMemAllocator;
+import org.memallocator.graph.StateGraph;
+import org.memallocator.model.MemAllocatorModel;
+
+/**
+ * The conformance vectors of a small model (one thread, one buffer, reference counts up to 1; its
+ * graph from the executable model, which is TLC's: the TLC-generated set is checked in model-tests):
+ * deterministic, all passed by MonitorMemAllocator, failed by each broken allocator; and the
+ * runner's renaming of samples and waiters on hand-written vectors.
+ */
+class VectorsTest {
+
+    static final MemAllocatorModel SMALL = new MemAllocatorModel(List.of("t1"), 1, 1);
+
+    @TempDir
+    static Path dir;
+
+    static VectorGenerator.VectorSet generate() {
+        return VectorGenerator.graphVectors(StateGraph.explore(SMALL).withoutDuplicates(), SMALL, "MemAllocator.tla",
+                "Small.cfg");
+    }
+
+    @BeforeAll
+    static void writeOnce() throws IOException {
+        generate().write(dir.resolve("a"));
+    }
+
+    @Test
+    void theSameGraphGivesByteIdenticalFiles() throws IOException {
+        generate().write(dir.resolve("b"));
+        List<Path> a = files(dir.resolve("a"));
+        List<Path> b = files(dir.resolve("b"));
+        assertEquals(a.stream().map(Path::getFileName).toList(), b.stream().map(Path::getFileName).toList());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(a.get(i)), Files.readAllBytes(b.get(i)), a.get(i).toString());
+        }
+    }
+
+    private static List<Path> files(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void theIndexListsEveryVectorAndTheCoverage() throws IOException {
+        JsonNode index = VectorJson.MAPPER.readTree(dir.resolve("a/index.json").toFile());
+        assertEquals(VectorGenerator.FORMAT, index.get("format").asText());
+        assertEquals(files(dir.resolve("a")).size() - 1, index.get("vectors").size());
+        JsonNode graph = index.get("graph");
+        JsonNode coverage = index.get("coverage");
+        assertEquals(graph.get("states").asInt(), coverage.get("statesCovered").asInt(), coverage.toString());
+        int notCovered = graph.get("transitions").asInt() - coverage.get("transitionsCovered").asInt();
+        int transient_ = coverage.get("transitionsNotCovered")
+                .path("leaves a transient state (a woken GetBuffer that has not returned yet)").asInt();
+        assertEquals(notCovered, transient_, "only steps out of transient states are left: " + coverage);
+        assertTrue(index.get("vectors").size() > 13, "graph vectors besides the 13 surface ones");
+    }
+
+    @Test
+    void monitorMemAllocatorPassesThemAll() throws IOException {
+        VectorRunner.Summary s = new VectorRunner(MonitorMemAllocator::new).runAll(dir.resolve("a"));
+        assertTrue(s.allPassed(), s + "\n" + s.failures());
+        assertEquals(0, s.skipped());
+    }
+
+    private static void fails(Supplier<MemAllocator> broken, String message) throws IOException {
+        VectorRunner.Summary s = new VectorRunner(broken).runAll(dir.resolve("a"));
+        assertFalse(s.allPassed(), s.toString());
+        assertTrue(s.failures().stream().anyMatch(f -> f.message().contains(message)),
+                "'" + message + "' in none of " + s.failures());
+    }
+
+    @Test
+    void brokenAllocatorsFail() throws IOException {
+        fails(BrokenAllocators.HandsOutTwice::new, "expected {\"hr\":\"VFW_E_TIMEOUT\"}, got S_OK with sample s1");
+        fails(BrokenAllocators.GetAfterDecommit::new, "expected {\"hr\":\"VFW_E_NOT_COMMITTED\"}, got S_OK");
+        fails(BrokenAllocators.NeverWaits::new, "returned VFW_E_TIMEOUT instead of blocking");
+        fails(BrokenAllocators.Unrounded::new, "expected properties");
+    }
+
+    // ------------------------------------------------------------ hand-written vectors
+
+    private static JsonNode vector(String... steps) throws IOException {
+        return VectorJson.MAPPER.readTree("{\"format\":\"" + VectorGenerator.FORMAT + "\",\"name\":\"hand\","
+                + "\"threads\":[\"t1\",\"t2\",\"t3\"],\"requires\":[],\"steps\":[" + String.join(",", steps) + "]}");
+    }
+
+    private static final String SETUP_ONE = "{\"step\":1,\"thread\":\"t3\",\"op\":\"SetProperties\",\"args\":{\"request\":"
+            + "{\"cBuffers\":1,\"cbBuffer\":8,\"cbAlign\":8,\"cbPrefix\":0}},\"expect\":{\"hr\":\"S_OK\",\"props\":"
+            + "{\"cBuffers\":1,\"cbBuffer\":8,\"cbAlign\":8,\"cbPrefix\":0}}},"
+            + "{\"step\":2,\"thread\":\"t3\",\"op\":\"Commit\",\"args\":{},\"expect\":{\"hr\":\"S_OK\",\"allocates\":true}},"
+            + "{\"step\":3,\"thread\":\"t3\",\"op\":\"GetBuffer\",\"args\":{\"flags\":0},\"expect\":{\"hr\":\"S_OK\","
+            + "\"sample\":\"s1\",\"free\":[\"s1\"]}}";
+
+    private static final String T2_BLOCKS_THEN_T1 =
+            "{\"step\":4,\"thread\":\"t2\",\"op\":\"GetBuffer\",\"args\":{\"flags\":0},\"expect\":{\"blocks\":true,\"until\":6}},"
+            + "{\"step\":5,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":{\"flags\":0},\"expect\":{\"blocks\":true,\"until\":7}}";
+
+    @Test
+    void theRunnerRenamesWaitersWhenTheSpecAllowsEither() throws IOException {
+        // t2 waits first; MonitorMemAllocator wakes the longest waiter, the vector names t1 "or t2"
+        JsonNode v = vector(SETUP_ONE, T2_BLOCKS_THEN_T1,
+                "{\"step\":6,\"thread\":\"main\",\"op\":\"Release\",\"args\":{\"sample\":\"s1\"},\"expect\":{\"hr\":\"S_OK\","
+                        + "\"refs\":0},\"wakes\":[{\"thread\":\"t1\",\"hr\":\"S_OK\",\"sample\":\"s1\",\"free\":[\"s1\"],\"or\":[\"t2\"]}]}",
+                "{\"step\":7,\"thread\":\"main\",\"op\":\"Decommit\",\"args\":{},\"expect\":{\"hr\":\"S_OK\"},"
+                        + "\"wakes\":[{\"thread\":\"t2\",\"hr\":\"VFW_E_NOT_COMMITTED\"}]}");
+        VectorRunner.Result r = new VectorRunner(MonitorMemAllocator::new).run(v);
+        assertEquals(VectorRunner.Status.PASSED, r.status(), r.message());
+        // without "or", the other waiter returning is a failure
+        JsonNode strict = vector(SETUP_ONE, T2_BLOCKS_THEN_T1,
+                "{\"step\":6,\"thread\":\"main\",\"op\":\"Release\",\"args\":{\"sample\":\"s1\"},\"expect\":{\"hr\":\"S_OK\","
+                        + "\"refs\":0},\"wakes\":[{\"thread\":\"t1\",\"hr\":\"S_OK\",\"sample\":\"s1\",\"free\":[\"s1\"]}]}");
+        VectorRunner.Result failed = new VectorRunner(MonitorMemAllocator::new).run(strict);
+        assertEquals(VectorRunner.Status.FAILED, failed.status());
+        assertTrue(failed.message().contains("the call of t2 (step 4) returned S_OK with sample s1 instead of t1's"),
+                failed.message());
+    }
+
+    @Test
+    void theRunnerRenamesSamplesWhenTheSpecAllowsEither() throws IOException {
+        String two = "{\"step\":1,\"thread\":\"t1\",\"op\":\"SetProperties\",\"args\":{\"request\":{\"cBuffers\":2,"
+                + "\"cbBuffer\":8,\"cbAlign\":8,\"cbPrefix\":0}},\"expect\":{\"hr\":\"S_OK\"}},"
+                + "{\"step\":2,\"thread\":\"t1\",\"op\":\"Commit\",\"args\":{},\"expect\":{\"hr\":\"S_OK\",\"allocates\":true}}";
+        // the vector wants s2 then s1, any order is fine; then s2 is released and must come back as s2
+        JsonNode v = vector(two,
+                "{\"step\":3,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":{\"flags\":0},\"expect\":{\"hr\":\"S_OK\","
+                        + "\"sample\":\"s2\",\"free\":[\"s1\",\"s2\"]}}",
+                "{\"step\":4,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":{\"flags\":0},\"expect\":{\"hr\":\"S_OK\","
+                        + "\"sample\":\"s1\",\"free\":[\"s1\"]}}",
+                "{\"step\":5,\"thread\":\"main\",\"op\":\"Release\",\"args\":{\"sample\":\"s2\"},\"expect\":{\"hr\":\"S_OK\",\"refs\":0}}",
+                "{\"step\":6,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":{\"flags\":4},\"expect\":{\"hr\":\"S_OK\","
+                        + "\"sample\":\"s2\",\"free\":[\"s2\"]}}");
+        VectorRunner.Result r = new VectorRunner(MonitorMemAllocator::new).run(v);
+        assertEquals(VectorRunner.Status.PASSED, r.status(), r.message());
+        // a held sample handed out again is caught by the names
+        JsonNode twice = vector(two,
+                "{\"step\":3,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":{\"flags\":0},\"expect\":{\"hr\":\"S_OK\","
+                        + "\"sample\":\"s1\",\"free\":[\"s1\",\"s2\"]}}",
+                "{\"step\":4,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":{\"flags\":4},\"expect\":{\"hr\":\"S_OK\","
+                        + "\"sample\":\"s2\",\"free\":[\"s2\"]}}",
+                "{\"step\":5,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":{\"flags\":4},\"expect\":{\"hr\":\"VFW_E_TIMEOUT\"}}");
+        VectorRunner.Result broken = new VectorRunner(BrokenAllocators.HandsOutTwice::new).run(twice);
+        assertEquals(VectorRunner.Status.FAILED, broken.status());
+        assertTrue(broken.message().startsWith("step 5"), broken.message());
+    }
+
+    @Test
+    void vectorsNeedingAFeatureTheRunnerLacksAreSkipped() throws IOException {
+        JsonNode v = VectorJson.MAPPER.readTree("{\"name\":\"x\",\"threads\":[],\"requires\":[\"teleport\"],\"steps\":[]}");
+        assertEquals(VectorRunner.Status.SKIPPED, new VectorRunner(MonitorMemAllocator::new).run(v).status());
+    }
+}
