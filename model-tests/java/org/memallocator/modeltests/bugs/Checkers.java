@@ -1,0 +1,75 @@
+package org.memallocator.modeltests.bugs;
+
+import java.util.List;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.discovery.ClassNameFilter;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+
+/**
+ * The checkers of the kill matrix, in one place: the model-test classes, each run through the
+ * JUnit Platform Launcher with the implementation under test swapped by
+ * {@code Implementations.with}. A checker must obtain its allocators from
+ * {@code Implementations.create()}; with {@code countsAllocators}, the matrix counts them, and a
+ * checker that never calls it is reported as bypassing it (it could not see a seeded bug) and
+ * fails the matrix. The Lincheck checkers are not counted: Lincheck restores every object
+ * reachable from static fields after each invocation (the counter included), and an allocator
+ * that passes through a wrapper Lincheck has not instrumented escapes its model; they are given
+ * the variant's own factory, and use {@code Implementations.create()} by construction.
+ *
+ * <p>{@code wired}: run by the matrix. Not wired: listed as pending (the class does not exist
+ * yet, or does not use {@code Implementations} yet); flip the flag to wire it.
+ */
+public final class Checkers {
+
+    private Checkers() {
+    }
+
+    /**
+     * One checker: the test classes selected by {@code packageName} and {@code classPattern} (a
+     * regular expression on the fully qualified class name).
+     */
+    public record Checker(String name, String packageName, String classPattern, boolean wired,
+                          boolean countsAllocators, String note) {
+
+        LauncherDiscoveryRequestBuilder request() {
+            DiscoverySelector selector = DiscoverySelectors.selectPackage(packageName);
+            return LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selector)
+                    .filters(ClassNameFilter.includeClassNamePatterns(classPattern));
+        }
+
+        LauncherDiscoveryRequest discovery() {
+            return request().build();
+        }
+    }
+
+    private static final String MT = "org.memallocator.modeltests.";
+
+    public static final List<Checker> ALL = List.of(
+            new Checker("lincheck-linearizability", MT + "lincheck",
+                    "\\Q" + MT + "lincheck.AllocatorLinearizabilityTest\\E", true, false,
+                    "Lincheck model checking + stress of the non-blocking surface against a sequential model"),
+            new Checker("lincheck-blocking", MT + "lincheck",
+                    "\\Q" + MT + "lincheck.BlockingGetBufferLincheckTest\\E", true, false,
+                    "Lincheck runConcurrentTest scenarios of the blocking getBuffer"),
+            new Checker("jqwik-stateful", MT + "stateful",
+                    "\\Q" + MT + "stateful.\\E.*Properties", false, true,
+                    "jqwik stateful properties (colleague; pending)"),
+            new Checker("trace-validation", MT + "trace",
+                    "\\Q" + MT + "trace.TraceValidationTest\\E", false, true,
+                    "TLC trace validation of recorded runs (colleague; pending)"),
+            new Checker("state-graph", MT + "graph",
+                    "\\Q" + MT + "graph.GeneratedFromStateGraphTest\\E", false, true,
+                    "tests generated from TLC's state graph (colleague; exists, but PathRunner "
+                            + "constructs MonitorMemAllocator directly instead of Implementations.create())"),
+            new Checker("oracle-history", MT + "oracle",
+                    "\\Q" + MT + "oracle.\\E.*Test", false, true,
+                    "record a concurrent history, check it with org.memallocator.oracle.HistoryChecker "
+                            + "(colleague; pending)"),
+            new Checker("soak", MT + "soak",
+                    "\\Q" + MT + "soak.SoakTest\\E", false, true,
+                    "bounded random soak (exists, but constructs MonitorMemAllocator directly, and "
+                            + "runs 30 s per implementation under any budget but long)"));
+}

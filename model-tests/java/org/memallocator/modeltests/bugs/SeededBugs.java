@@ -1,0 +1,166 @@
+package org.memallocator.modeltests.bugs;
+
+import java.util.List;
+
+/**
+ * The seeded bugs: broken variants of {@code MonitorMemAllocator}, each one plausible-looking
+ * edit of the real source. They exist only here, in test scope; the production class has no
+ * switches. {@link VariantCompiler} builds each variant at test time from the current source, and
+ * {@link SeededBugsTest} fails as soon as a snippet no longer matches exactly once.
+ */
+public final class SeededBugs {
+
+    private SeededBugs() {
+    }
+
+    /** {@code block} (a text block, incidental indentation stripped) indented by {@code spaces}. */
+    private static String at(int spaces, String block) {
+        return block.indent(spaces);
+    }
+
+    public static final List<SeededBug> ALL = List.of(
+            new SeededBug("DecommitSignalsOne",
+                    "Decommit wakes one blocked getBuffer instead of all of them: with two "
+                            + "waiters, the other sleeps for ever (a lost wake-up).",
+                    at(8, """
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signalAll();
+                    }
+                    """),
+                    at(8, """
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signal();
+                    }
+                    """)),
+
+            new SeededBug("IfInsteadOfWhile",
+                    "The wait is guarded by 'if', not 'while': a waiter woken spuriously, or "
+                            + "after another thread took the released buffer first, goes on with "
+                            + "nothing free and an untimed getBuffer fails with VFW_E_TIMEOUT.",
+                    "            while (committed && freeCount == 0",
+                    "            if (committed && freeCount == 0"),
+
+            new SeededBug("DecommitDropsMemoryWithSamplesOut",
+                    "Decommit drops the memory at once even with samples out, instead of "
+                            + "deferring it to the last release: the outstanding samples' final "
+                            + "release finds no free list.",
+                    at(8, """
+                    if (outstanding() > 0) {
+                        decommitPending = true;
+                    } else {
+                        dropMemory();
+                    }
+                    """),
+                    at(8, """
+                    dropMemory(); // samples out keep their own views of the block
+                    """)),
+
+            new SeededBug("CommitDuringPendingDecommitReallocates",
+                    "Commit while a decommit is pending allocates a new block instead of "
+                            + "cancelling the decommit: the samples still out belong to the old "
+                            + "block, and the counts no longer add up.",
+                    at(12, """
+                    if (decommitPending) {
+                        decommitPending = false;
+                        committed = true;
+                    } else if (!committed) {
+                    """),
+                    at(12, """
+                    if (!committed) {
+                        decommitPending = false; // the new allocation replaces the old one
+                    """)),
+
+            new SeededBug("SetPropertiesWithSamplesOut",
+                    "SetProperties is refused only while committed, not while samples are out: "
+                            + "during a pending decommit the properties change under the "
+                            + "outstanding samples.",
+                    at(20, """
+                    : outstanding() > 0 ? HResult.VFW_E_BUFFERS_OUTSTANDING
+                    """),
+                    ""),
+
+            new SeededBug("InterruptLeaksWaiterCount",
+                    "An interrupted getBuffer leaves without undoing its waiter registration: "
+                            + "waitingCount() stays too high for ever.",
+                    at(8, """
+                    } catch (InterruptedException e) {
+                        waiters--;
+                    """),
+                    at(8, """
+                    } catch (InterruptedException e) {
+                    """)),
+
+            new SeededBug("LastReleaseKeepsDecommitPending",
+                    "ReleaseBuffer checks for the last sample out before putting the buffer "
+                            + "back, so the final release never completes a pending decommit: the "
+                            + "memory is kept and the decommit stays pending.",
+                    at(8, """
+                    freeList[freeCount++] = s;
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signal();
+                    }
+                    if (decommitPending && freeCount == buffers.length) {
+                        dropMemory();
+                    }
+                    """),
+                    at(8, """
+                    if (decommitPending && freeCount == buffers.length) {
+                        dropMemory();
+                    }
+                    freeList[freeCount++] = s;
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signal();
+                    }
+                    """)),
+
+            new SeededBug("CommittedReadOutsideLock",
+                    "getBuffer reads the committed flag before taking the lock and acts on the "
+                            + "stale value: racing a Decommit it hands out a sample after the "
+                            + "decommit, or fails with VFW_E_TIMEOUT where only a sample or "
+                            + "VFW_E_NOT_COMMITTED is possible.",
+                    at(8, """
+                    lock.lock(); // not lockInterruptibly(): a free buffer goes even to an interrupted thread
+                    try {
+                        checkOpen();
+                        if (!committed) {
+                    """),
+                    at(8, """
+                    boolean wasCommitted = committed; // look before queueing for the lock
+                    lock.lock(); // not lockInterruptibly(): a free buffer goes even to an interrupted thread
+                    try {
+                        checkOpen();
+                        if (!wasCommitted) {
+                    """)),
+
+            new SeededBug("SingleWaiterNeverSignalled",
+                    "ReleaseBuffer signals only when more than one getBuffer waits (an "
+                            + "off-by-one): a lone waiter is never woken by a release.",
+                    at(8, """
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signal();
+                    }
+                    """),
+                    at(8, """
+                    if (waiters > 1) {
+                        bufferFreeOrNotCommitted.signal();
+                    }
+                    """)),
+
+            new SeededBug("AddRefReturnsCountOutsideLock",
+                    "AddRef returns the (volatile) count after unlocking: racing another AddRef "
+                            + "or Release on the same sample it returns their count, not its own.",
+                    at(12, """
+                        step(SpecAction.AddRef, number, null, HResult.S_OK, refs);
+                        return refs;
+                    } finally {
+                        lock.unlock();
+                    }
+                    """),
+                    at(12, """
+                        step(SpecAction.AddRef, number, null, HResult.S_OK, refs);
+                    } finally {
+                        lock.unlock();
+                    }
+                    return refs; // volatile: readable without the lock
+                    """)));
+}

@@ -1,0 +1,50 @@
+package org.memallocator.modeltests.lincheck;
+
+import java.util.Locale;
+
+/**
+ * How much exploring the Lincheck tests do, from the system property {@code memallocator.budget}:
+ * {@code ci} (the default: the whole Lincheck suite in well under 3 minutes on 2 cores),
+ * {@code long} ({@code mvn -Plong verify}), or {@code kill} (set by the kill matrix around each
+ * checker run: just enough to catch the seeded bugs, no minimisation of failing scenarios).
+ *
+ * <p>Lincheck's defaults (100 iterations x 10,000 invocations) take minutes per test on 2 cores;
+ * these numbers were measured, see the timings printed by each test.
+ */
+enum Budget {
+    KILL(6, 150, 6, 300, 150),
+    CI(20, 300, 20, 600, 600),
+    LONG(100, 3_000, 100, 10_000, 10_000);
+
+    /** Model checking: scenarios, and interleavings explored per scenario. */
+    final int mcIterations;
+    final int mcInvocations;
+    /** Stress: scenarios, and runs per scenario. */
+    final int stressIterations;
+    final int stressInvocations;
+    /** {@code runConcurrentTest}: interleavings explored per blocking scenario. */
+    final int concurrentInvocations;
+
+    Budget(int mcIterations, int mcInvocations, int stressIterations, int stressInvocations,
+           int concurrentInvocations) {
+        this.mcIterations = mcIterations;
+        this.mcInvocations = mcInvocations;
+        this.stressIterations = stressIterations;
+        this.stressInvocations = stressInvocations;
+        this.concurrentInvocations = concurrentInvocations;
+    }
+
+    /** Minimising a failing scenario reruns it many times: worth it except in the kill matrix. */
+    boolean minimize() {
+        return this != KILL;
+    }
+
+    static Budget current() {
+        String name = System.getProperty("memallocator.budget", "ci");
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "long" -> LONG;
+            case "kill" -> KILL;
+            default -> CI;
+        };
+    }
+}
