@@ -10,7 +10,10 @@ public enum TlcOutcome {
     DEADLOCK,
     /** 12: an invariant or action property is violated. */
     SAFETY_VIOLATED,
-    /** 13: a temporal property is violated. */
+    /**
+     * 13: a temporal property is violated: a liveness property, or (TLC 2.18 reports these with
+     * the same code) an action property such as {@code [][A]_v} listed under PROPERTIES.
+     */
     LIVENESS_VIOLATED,
     /** 14: an Assert in the spec failed. */
     ASSERT_FAILED,
