@@ -44,7 +44,9 @@ import org.memallocator.modeltests.support.Implementations;
  * {@link Implementations#with}, with the system property {@code memallocator.budget=kill}
  * (checkers that read it shrink their budgets; the clean row runs at the same budget, so it is a
  * fair control). Fail fast: a checker's test methods run one at a time and the first failure
- * ends that cell. A cell that takes longer than {@code memallocator.killmatrix.timeout} seconds
+ * ends that cell, and a variant's row stops once two checkers have caught it (the remaining cells
+ * print as "(skipped)"; {@code -Dmemallocator.killmatrix.full=true} runs them all). A cell
+ * that takes longer than {@code memallocator.killmatrix.timeout} seconds
  * (default 90) counts as caught ("hung"), e.g. a lost wake-up in a checker with no hang
  * detection of its own.
  *
@@ -55,8 +57,10 @@ public class KillMatrixTest {
 
     private static final String CLEAN = "MonitorMemAllocator";
     private static final long TIMEOUT_SECONDS = Long.getLong("memallocator.killmatrix.timeout", 90);
+    /** Run every cell; by default a variant's row stops once two checkers have caught it. */
+    private static final boolean FULL = Boolean.getBoolean("memallocator.killmatrix.full");
 
-    enum Verdict { PASS, CAUGHT, HUNG, BYPASS, ABSENT }
+    enum Verdict { PASS, CAUGHT, HUNG, BYPASS, ABSENT, SKIPPED }
 
     /** One cell: what the checker said about one implementation. */
     record Cell(Verdict verdict, String detail, double seconds, int created) {
@@ -71,6 +75,7 @@ public class KillMatrixTest {
                 case HUNG -> "CAUGHT (hung)";
                 case BYPASS -> "bypasses Implementations";
                 case ABSENT -> "no tests";
+                case SKIPPED -> "(skipped)";
             };
         }
     }
@@ -89,8 +94,14 @@ public class KillMatrixTest {
         Map<String, Map<String, Cell>> matrix = new LinkedHashMap<>();
         for (Map.Entry<String, Supplier<MemAllocator>> row : rows.entrySet()) {
             Map<String, Cell> cells = new LinkedHashMap<>();
+            int caught = 0;
             for (Checkers.Checker checker : checkers) {
+                if (!FULL && !row.getKey().equals(CLEAN) && caught >= 2) {
+                    cells.put(checker.name(), new Cell(Verdict.SKIPPED, "already caught twice", 0, 0));
+                    continue;
+                }
                 Cell cell = run(checker, row.getKey(), row.getValue());
+                caught += cell.caught() ? 1 : 0;
                 cells.put(checker.name(), cell);
                 System.out.printf("kill matrix: %-40s x %-26s %-14s %5.1f s  %s%n", row.getKey(),
                         checker.name(), cell.shortText(), cell.seconds(), cell.detail());
@@ -311,8 +322,9 @@ public class KillMatrixTest {
     private static String render(List<Checkers.Checker> checkers, Map<String, Map<String, Cell>> matrix,
                                  double total) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Kill matrix (budget kill, %d s per-cell timeout): %d implementations"
-                        + " x %d checkers in %.0f s%n%n", TIMEOUT_SECONDS, matrix.size(), checkers.size(), total));
+        sb.append(String.format(Locale.ROOT, "Kill matrix (budget kill, %d s per-cell timeout%s): %d implementations"
+                        + " x %d checkers in %.0f s%n%n", TIMEOUT_SECONDS, FULL ? ", full" : ", rows stop after two catches",
+                matrix.size(), checkers.size(), total));
         int first = Math.max(22, matrix.keySet().stream().mapToInt(String::length).max().orElse(0) + 8);
         List<Integer> widths = new ArrayList<>();
         sb.append(String.format("%-" + first + "s", "implementation"));

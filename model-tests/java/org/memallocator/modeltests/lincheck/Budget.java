@@ -12,8 +12,8 @@ import java.util.Locale;
  * these numbers were measured, see the timings printed by each test.
  */
 enum Budget {
-    KILL(6, 150, 6, 300, 150),
-    CI(20, 300, 20, 600, 600),
+    KILL(3, 100, 4, 200, 100),
+    CI(30, 400, 30, 600, 1_000),
     LONG(100, 3_000, 100, 10_000, 10_000);
 
     /** Model checking: scenarios, and interleavings explored per scenario. */
