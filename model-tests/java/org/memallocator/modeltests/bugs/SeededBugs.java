@@ -147,7 +147,7 @@ public final class SeededBugs {
                     """)),
 
             new SeededBug("AddRefReturnsCountOutsideLock",
-                    "AddRef returns the (volatile) count after unlocking: racing another AddRef "
+                    "AddRef returns the count read after unlocking: racing another AddRef "
                             + "or Release on the same sample it returns their count, not its own.",
                     at(12, """
                         step(SpecAction.AddRef, number, null, HResult.S_OK, refs);
@@ -161,6 +161,6 @@ public final class SeededBugs {
                     } finally {
                         lock.unlock();
                     }
-                    return refs; // volatile: readable without the lock
+                    return refs; // read without the lock
                     """)));
 }
