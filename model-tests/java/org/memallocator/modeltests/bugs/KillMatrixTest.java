@@ -29,12 +29,11 @@ import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.memallocator.MemAllocator;
-import org.memallocator.MonitorMemAllocator;
 import org.memallocator.modeltests.support.Implementations;
 
 /**
  * The kill matrix: every wired checker of {@link Checkers} against the clean
- * {@link MonitorMemAllocator} and every seeded bug of {@link SeededBugs}. Prints the matrix
+ * {@link org.memallocator.MonitorMemAllocator} and every seeded bug of {@link SeededBugs}. Prints the matrix
  * (variant x checker: pass / CAUGHT / HUNG / missed, with the first line of each failure) and
  * writes it to {@code target/kill-matrix.txt}. Fails unless the clean implementation passes every
  * checker and every variant is caught by at least one (two is the aim; the matrix says which
@@ -85,7 +84,7 @@ public class KillMatrixTest {
         List<Checkers.Checker> checkers = selectedCheckers();
         List<SeededBug> bugs = selectedBugs();
         Map<String, Supplier<MemAllocator>> rows = new LinkedHashMap<>();
-        rows.put(CLEAN, new Clean());
+        rows.put(CLEAN, Implementations.clean());
         for (SeededBug bug : bugs) {
             rows.put(bug.name(), VariantCompiler.factory(bug)); // all compile before anything runs
         }
@@ -194,17 +193,6 @@ public class KillMatrixTest {
         public MemAllocator get() {
             created.incrementAndGet();
             return factory.get();
-        }
-    }
-
-    /**
-     * The clean implementation, allocated by an ordinary {@code new}: Lincheck must see the
-     * allocation of an allocator whose condition a thread awaits (a lambda's hidden class hides it).
-     */
-    private static final class Clean implements Supplier<MemAllocator> {
-        @Override
-        public MemAllocator get() {
-            return new MonitorMemAllocator();
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -206,6 +207,28 @@ final class Driver {
             return Wake.RETURNED;
         }
         return onCondition ? Wake.WAITING : Wake.QUEUED;
+    }
+
+    /**
+     * Interrupts a held driver that waits on the allocator's condition while the caller holds
+     * {@code lock}, the allocator's lock, lets it run until it has left the condition for the
+     * lock's queue (where no signal reaches it), and holds it there. Let go, it takes the lock
+     * and throws {@link InterruptedException}.
+     */
+    @SuppressWarnings("removal")
+    void interruptIntoLockQueue(ReentrantLock lock) throws InterruptedException {
+        if (!lock.isHeldByCurrentThread() || !held) {
+            throw new IllegalStateException(thread.getName() + ": hold the lock, and the driver");
+        }
+        thread.interrupt();
+        held = false;
+        thread.resume();
+        await(() -> lock.hasQueuedThread(thread) && thread.getState() == Thread.State.WAITING,
+                "leave its wait for the lock's queue");
+        if (!hold()) {
+            throw new AssertionError(thread.getName() + ": " + current.description + " returned while the test"
+                    + " held the allocator's lock");
+        }
     }
 
     /** Interrupts the driver's thread (a held driver stays held). */

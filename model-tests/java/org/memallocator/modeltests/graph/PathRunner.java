@@ -3,19 +3,23 @@ package org.memallocator.modeltests.graph;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.memallocator.AllocatorProperties;
 import org.memallocator.HResult;
 import org.memallocator.MediaSample;
 import org.memallocator.MemAllocator;
 import org.memallocator.MemAllocatorException;
-import org.memallocator.MonitorMemAllocator;
 import org.memallocator.SpecAction;
 import org.memallocator.SpecEvent;
 import org.memallocator.graph.PathCover;
@@ -25,9 +29,11 @@ import org.memallocator.model.Request;
 import org.memallocator.model.Result;
 import org.memallocator.model.State;
 import org.memallocator.model.Transition;
+import org.memallocator.modeltests.support.Implementations;
 
 /**
- * Replays one generated path against a fresh {@link MonitorMemAllocator}, one {@link Driver} per
+ * Replays one generated path against a fresh allocator of the implementation under test
+ * ({@link Implementations#create()}), one {@link Driver} per
  * spec thread, and checks after every step that the implementation took exactly that step (its
  * {@link SpecEvent}), returned what the spec says, and is in the path's state under the
  * abstraction {@link #compare}.
@@ -56,11 +62,24 @@ import org.memallocator.model.Transition;
  *     (timed or not) are tried, and the one that returns takes over the path's thread (two
  *     blocked threads are interchangeable). If none returns, a wake-up was lost.</li>
  * </ul>
- * Two more choices cannot be followed by renaming, and end the path at that step
- * ({@link Unrealisable}, not a failure): an interrupt that comes after the waiter was woken does
- * not stop it (AQS: the wake-up wins, the interrupt status stays set), so the spec's
- * {@code WaitInterrupted} of a woken waiter never happens; and waiters woken one after the other
- * take the lock in that order (the lock's queue is FIFO). Anything else is a failure.
+ *
+ * <p><b>Interrupting a waiter that the path lets wake first.</b> An interrupt that comes after
+ * the waiter was signalled does not stop it (AQS: the wake-up wins, the interrupt status stays
+ * set), yet the spec lets a waiter that could return be interrupted instead, after any number of
+ * other steps. Java does that when the interrupt reaches the waiter before the signal, while
+ * another thread holds the lock: the waiter leaves the condition for the lock's queue, no signal
+ * can reach it any more, and it throws once it gets the lock. So before a step that may signal
+ * (a {@code Release}, {@code Decommit} or {@code Close}) the runner looks ahead: the held
+ * waiters whose {@code WaitInterrupted} steps are the path's next wake-up steps are interrupted,
+ * in that order, while the runner holds the allocator's {@code ReentrantLock} (found by
+ * reflection; an implementation without one is not interrupted early), and held again in the
+ * lock's queue ({@link Driver#interruptIntoLockQueue}) until their steps. They still count as
+ * waiting, as in the spec.
+ *
+ * <p>Two choices still cannot be followed by renaming, and end the path at that step
+ * ({@link Unrealisable}, not a failure): an interrupt of a waiter that was woken before the
+ * runner could interrupt it early, and waiters woken one after the other take the lock in that
+ * order (the lock's queue is FIFO). Anything else is a failure.
  */
 final class PathRunner {
 
@@ -89,11 +108,15 @@ final class PathRunner {
     private final MemAllocatorModel model;
     private final PathCover.TestPath path;
     private final Duration timedWait;
-    private final MonitorMemAllocator impl = new MonitorMemAllocator();
+    private final MemAllocator impl = Implementations.create();
     private final ConcurrentLinkedQueue<SpecEvent> events = new ConcurrentLinkedQueue<>();
     private final Map<String, Driver> driverOf = new LinkedHashMap<>();
     private final Map<Driver, Result> lastResult = new HashMap<>();
     private final Map<Driver, Long> deadline = new HashMap<>();
+    /** The allocator's lock, for early interrupts; null if it has none. */
+    private final ReentrantLock lock = lockOf(impl);
+    /** Drivers interrupted early, held in the lock's queue until their WaitInterrupted step. */
+    private final Set<Driver> interruptedEarly = new HashSet<>();
     private final int[] implOf;
     private final int[] specOf;
     private final Map<Integer, MediaSample> sampleOf = new HashMap<>();
@@ -160,6 +183,10 @@ final class PathRunner {
             expectNoEvent();
             check(step.to(), "the state");
             return;
+        }
+        if (tr.action() == SpecAction.Release || tr.action() == SpecAction.Decommit
+                || tr.action() == SpecAction.Close) {
+            interruptEarly();
         }
         switch (tr.action()) {
             case SetProperties -> {
@@ -252,6 +279,62 @@ final class PathRunner {
         return null;
     }
 
+    /**
+     * Before {@code step}, which may signal: interrupts early the held waiters whose episodes end
+     * with the next wake-up steps of the path, all {@code WaitInterrupted}, in the order of those
+     * steps (the lock's queue is FIFO), and stops at the first wake-up step of another kind, of
+     * a thread not waiting now, or of one that cannot be interrupted early (see the class
+     * comment). Call before the step runs ({@code stepNo} is already its number).
+     */
+    private void interruptEarly() throws InterruptedException {
+        if (lock == null) {
+            return;
+        }
+        boolean added = false;
+        for (PathCover.Step later : path.steps().subList(stepNo, path.steps().size())) {
+            Transition tr = later.transition();
+            if (tr == null || !isWake(tr.action())) {
+                continue;
+            }
+            Driver d = driverOf.get(tr.thread());
+            if (tr.action() != SpecAction.WaitInterrupted) {
+                return;
+            }
+            if (interruptedEarly.contains(d)) {
+                if (added) {
+                    return; // it is ahead of those just added, but the path interrupts it after them
+                }
+                continue;
+            }
+            if (!d.held() || deadline.containsKey(d) || !(LockSupport.getBlocker(d.thread()) instanceof Condition)) {
+                return; // not waiting now, timed, or already woken
+            }
+            lock.lock();
+            try {
+                d.interruptIntoLockQueue(lock);
+            } finally {
+                lock.unlock();
+            }
+            interruptedEarly.add(d);
+            added = true;
+        }
+    }
+
+    /** The allocator's {@code ReentrantLock} field, or null. */
+    private static ReentrantLock lockOf(MemAllocator impl) {
+        for (java.lang.reflect.Field f : impl.getClass().getDeclaredFields()) {
+            if (f.getType() == ReentrantLock.class) {
+                try {
+                    f.setAccessible(true);
+                    return (ReentrantLock) f.get(impl);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
     private static boolean isWake(SpecAction a) {
         return a == SpecAction.WakeWithSample || a == SpecAction.WakeNotCommitted
                 || a == SpecAction.WaitTimedOut || a == SpecAction.WaitInterrupted;
@@ -271,7 +354,7 @@ final class PathRunner {
                 Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
             }
         }
-        if (action == SpecAction.WaitInterrupted) {
+        if (action == SpecAction.WaitInterrupted && !interruptedEarly.remove(d)) {
             d = interruptee(s, d);
             d.interrupt();
         }
@@ -282,7 +365,7 @@ final class PathRunner {
         if (woke == null && signalled) {
             for (String x : step.from().waiters()) {
                 Driver dx = driverOf.get(x);
-                if (dx == d || deadline.containsKey(dx) != deadline.containsKey(d)) {
+                if (dx == d || deadline.containsKey(dx) != deadline.containsKey(d) || interruptedEarly.contains(dx)) {
                     continue; // only a waiter of the same kind, timed or not, can stand in
                 }
                 Driver.Wake wx = dx.tryWake();
@@ -335,7 +418,8 @@ final class PathRunner {
         }
         for (String x : driverOf.keySet()) {
             Driver dx = driverOf.get(x);
-            if (dx != d && dx.held() && dx.parkedInCall() && deadline.containsKey(dx) == deadline.containsKey(d)) {
+            if (dx != d && dx.held() && dx.parkedInCall() && deadline.containsKey(dx) == deadline.containsKey(d)
+                    && !interruptedEarly.contains(dx)) {
                 swap(s, x);
                 return dx;
             }
@@ -446,7 +530,7 @@ final class PathRunner {
         }
         for (String t : s.waiters()) {
             Driver d = driverOf.get(t);
-            if (!deadline.containsKey(d) && d.tryWake() == Driver.Wake.RETURNED) {
+            if (!deadline.containsKey(d) && !interruptedEarly.contains(d) && d.tryWake() == Driver.Wake.RETURNED) {
                 throw new AssertionError(d.current().description + " of " + t + " returned ("
                         + describe(d.awaitReturn()) + ") although the spec says it goes on waiting; events " + drain());
             }

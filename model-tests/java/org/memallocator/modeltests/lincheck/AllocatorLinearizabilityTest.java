@@ -43,8 +43,8 @@ import org.memallocator.modeltests.support.Implementations;
  *
  * <p>The blocking {@code getBuffer} cannot be checked this way (a call that may block for ever
  * is reported as a hang): {@link BlockingGetBufferLincheckTest} covers it. The allocator is
- * {@link Implementations#create()} (see {@link Allocators}), so the kill matrix runs this class
- * against each seeded bug.
+ * {@link Implementations#create()} (a named factory class, which Lincheck instruments), so the
+ * kill matrix runs this class against each seeded bug.
  */
 @Param(name = "tid", gen = ThreadIdGen.class)
 @Param(name = "k", gen = IntGen.class, conf = "0:1")
@@ -70,7 +70,7 @@ public class AllocatorLinearizabilityTest {
         }
     }
 
-    private final MemAllocator allocator = Allocators.create();
+    private final MemAllocator allocator = Implementations.create();
     @SuppressWarnings("unchecked")
     private final List<Held>[] held = new List[MAX_TID];
     /** The Java thread running as each Lincheck thread id, while it is in getBuffer. */

@@ -22,8 +22,8 @@ import org.memallocator.modeltests.support.Implementations;
  * <p>The allocator uses a {@code ReentrantLock} and one {@code Condition}: AQS parks and unparks,
  * which Lincheck models exactly (one signal wakes one waiter, and spurious wake-ups happen), so
  * signal-one-where-signal-all-is-needed is caught here. (Lincheck treats {@code Object.notify} as
- * {@code notifyAll}, which would hide it.) The allocator is {@link Implementations#create()}, see
- * {@link Allocators}.
+ * {@code notifyAll}, which would hide it.) The allocator is {@link Implementations#create()}, whose
+ * factories are named classes Lincheck instruments (not lambdas).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // cheap, high-yield scenarios first (the kill matrix fails fast)
 public class BlockingGetBufferLincheckTest {
@@ -98,7 +98,7 @@ public class BlockingGetBufferLincheckTest {
     private static void run(String scenario, Consumer<MemAllocator> body) {
         Budget b = Budget.current();
         long t0 = System.nanoTime();
-        Lincheck.runConcurrentTest(b.concurrentInvocations, () -> body.accept(Allocators.create()));
+        Lincheck.runConcurrentTest(b.concurrentInvocations, () -> body.accept(Implementations.create()));
         AllocatorLinearizabilityTest.report(scenario, b, t0);
     }
 

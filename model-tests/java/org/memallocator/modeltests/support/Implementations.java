@@ -14,7 +14,8 @@ import org.memallocator.MonitorMemAllocator;
 public final class Implementations {
 
     private static final String CLEAN = "MonitorMemAllocator";
-    private static volatile Supplier<MemAllocator> factory = MonitorMemAllocator::new;
+    private static final Supplier<MemAllocator> CLEAN_FACTORY = new Clean();
+    private static volatile Supplier<MemAllocator> factory = CLEAN_FACTORY;
     private static volatile String name = CLEAN;
 
     private Implementations() {
@@ -43,8 +44,27 @@ public final class Implementations {
         try {
             return body.call();
         } finally {
-            factory = MonitorMemAllocator::new;
+            factory = CLEAN_FACTORY;
             name = CLEAN;
+        }
+    }
+
+    /** The factory of the clean implementation. */
+    public static Supplier<MemAllocator> clean() {
+        return CLEAN_FACTORY;
+    }
+
+    /**
+     * {@code new MonitorMemAllocator()} in an ordinary class, not a lambda or method reference:
+     * Lincheck 3.7 does not instrument a lambda's hidden class, and an allocator allocated there
+     * escapes its model ({@code Condition.await()} then really parks, and the run ends as a false
+     * "Concurrent test has hung"; measured on JDK 17). The seeded-bug factories are ordinary
+     * classes for the same reason.
+     */
+    private static final class Clean implements Supplier<MemAllocator> {
+        @Override
+        public MemAllocator get() {
+            return new MonitorMemAllocator();
         }
     }
 }
