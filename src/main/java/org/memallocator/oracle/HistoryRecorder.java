@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.memallocator.AllocatorProperties;
+import org.memallocator.ForwardingMemAllocator;
 import org.memallocator.MediaSample;
 import org.memallocator.MemAllocator;
 import org.memallocator.MemAllocatorException;
@@ -149,11 +150,10 @@ public final class HistoryRecorder {
 
     // ------------------------------------------------------------ the wrappers
 
-    private final class RecordingAllocator implements MemAllocator {
-        private final MemAllocator inner;
+    private final class RecordingAllocator extends ForwardingMemAllocator {
 
         RecordingAllocator(MemAllocator inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -258,41 +258,6 @@ public final class HistoryRecorder {
         @Override
         public void releaseBuffer(MediaSample sample) {
             inner.releaseBuffer(sample instanceof RecordingSample r ? r.inner : sample);
-        }
-
-        @Override
-        public int freeCount() {
-            return inner.freeCount();
-        }
-
-        @Override
-        public int outstandingCount() {
-            return inner.outstandingCount();
-        }
-
-        @Override
-        public int waitingCount() {
-            return inner.waitingCount();
-        }
-
-        @Override
-        public boolean isCommitted() {
-            return inner.isCommitted();
-        }
-
-        @Override
-        public boolean isDecommitPending() {
-            return inner.isDecommitPending();
-        }
-
-        @Override
-        public void setNotify(Runnable callback) {
-            inner.setNotify(callback);
-        }
-
-        @Override
-        public void setSpecTrace(org.memallocator.SpecTrace trace) {
-            inner.setSpecTrace(trace);
         }
 
         @Override

@@ -2,12 +2,11 @@ package org.memallocator.oracle;
 
 import java.time.Duration;
 import org.memallocator.AllocatorProperties;
+import org.memallocator.ForwardingMemAllocator;
 import org.memallocator.HResult;
 import org.memallocator.MediaSample;
-import org.memallocator.MemAllocator;
 import org.memallocator.MemAllocatorException;
 import org.memallocator.MonitorMemAllocator;
-import org.memallocator.SpecTrace;
 
 /**
  * Deliberately broken allocators, for showing that the oracle's checks fail on them: each is
@@ -66,9 +65,12 @@ public final class BrokenAllocators {
     }
 
     /** A MonitorMemAllocator seen through a hook on GetBuffer. */
-    abstract static class Delegating implements MemAllocator {
-        final MonitorMemAllocator inner = new MonitorMemAllocator();
+    abstract static class Delegating extends ForwardingMemAllocator {
         private volatile MediaSample last;
+
+        Delegating() {
+            super(new MonitorMemAllocator());
+        }
 
         @FunctionalInterface
         interface Get {
@@ -103,26 +105,6 @@ public final class BrokenAllocators {
         }
 
         @Override
-        public AllocatorProperties setProperties(AllocatorProperties request) {
-            return inner.setProperties(request);
-        }
-
-        @Override
-        public AllocatorProperties getProperties() {
-            return inner.getProperties();
-        }
-
-        @Override
-        public void commit() {
-            inner.commit();
-        }
-
-        @Override
-        public void decommit() {
-            inner.decommit();
-        }
-
-        @Override
         public MediaSample getBuffer(int flags) throws InterruptedException {
             return get(() -> inner.getBuffer(flags));
         }
@@ -135,51 +117,6 @@ public final class BrokenAllocators {
         @Override
         public MediaSample getBuffer(int flags, Duration timeout) throws InterruptedException {
             return get(() -> inner.getBuffer(flags, timeout));
-        }
-
-        @Override
-        public void releaseBuffer(MediaSample sample) {
-            inner.releaseBuffer(sample);
-        }
-
-        @Override
-        public int freeCount() {
-            return inner.freeCount();
-        }
-
-        @Override
-        public int outstandingCount() {
-            return inner.outstandingCount();
-        }
-
-        @Override
-        public int waitingCount() {
-            return inner.waitingCount();
-        }
-
-        @Override
-        public boolean isCommitted() {
-            return inner.isCommitted();
-        }
-
-        @Override
-        public boolean isDecommitPending() {
-            return inner.isDecommitPending();
-        }
-
-        @Override
-        public void setNotify(Runnable callback) {
-            inner.setNotify(callback);
-        }
-
-        @Override
-        public void setSpecTrace(SpecTrace trace) {
-            inner.setSpecTrace(trace);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }
