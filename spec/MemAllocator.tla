@@ -237,7 +237,13 @@ WakeNotCommitted(t) ==
     /\ Return(t, "VFW_E_NOT_COMMITTED")
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, clientRef, selfRef>>
 
-WaitTimedOut(t) ==                   \* the timed Java getBuffer: its deadline passed
+(* WaitTimedOut: the deadline of a timed getBuffer (Java's               *)
+(* getBuffer(flags, timeout)) passed while nothing was free.  The spec    *)
+(* does not record which waits are timed, so it allows this step for an   *)
+(* untimed wait too; an untimed GetBuffer (MS: INFINITE) never takes it.  *)
+(* MemAllocatorMonitor.tla (UntimedWaitsNeverTimeOut), the trace checkers *)
+(* and HistoryChecker add that distinction.                               *)
+WaitTimedOut(t) ==
     /\ pc[t] = "blocked"
     /\ committed
     /\ freeList = {}
