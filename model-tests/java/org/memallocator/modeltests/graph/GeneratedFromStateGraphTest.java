@@ -66,7 +66,7 @@ class GeneratedFromStateGraphTest {
     @TestFactory
     Stream<DynamicTest> pathsThroughTheStateGraph() throws Exception {
         assumeTrue(Runtime.version().feature() < 20, "the drivers hold waiters with Thread.suspend, which works on"
-                + " JDK 17 to 19 only (this project targets 17); see Driver");
+                + " JDK 17 to 19 only (this project targets 17); see SpecThread");
         Path dot = REPO.resolve("target/graph/MemAllocatorGen.dot");
         Files.createDirectories(dot.getParent());
         TlcResult tlc = new TlcLauncher(REPO.resolve("target/tlc"), Duration.ofMinutes(5))

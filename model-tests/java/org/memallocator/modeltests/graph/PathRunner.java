@@ -30,19 +30,20 @@ import org.memallocator.model.Result;
 import org.memallocator.model.State;
 import org.memallocator.model.Transition;
 import org.memallocator.modeltests.support.Implementations;
+import org.memallocator.modeltests.support.SpecThread;
 
 /**
  * Replays one generated path against a fresh allocator of the implementation under test
- * ({@link Implementations#create()}), one {@link Driver} per
- * spec thread, and checks after every step that the implementation took exactly that step (its
- * {@link SpecEvent}), returned what the spec says, and is in the path's state under the
- * abstraction {@link #compare}.
+ * ({@link Implementations#create()}), one driver ({@link SpecThread}) per spec thread, and checks
+ * after every step that the implementation took exactly that step (its {@link SpecEvent}),
+ * returned what the spec says, and is in the path's state under the abstraction {@link #compare}.
  *
  * <p><b>Steps.</b> A thread's call runs on its driver. {@code GetBufferBlocks} starts a blocking
- * {@code getBuffer} and holds the driver once it is parked ({@link Driver#hold}); its wake-up step
- * lets it go ({@link Driver#tryWake}) and checks how it returned. A blocking call whose episode
- * ends, later in the path, with {@code WaitTimedOut} is the timed {@code getBuffer(0, wait)}: the
- * driver is held before the deadline and let go after it, so it times out exactly at that step.
+ * {@code getBuffer} and holds the driver once it is parked ({@link SpecThread#hold}); its wake-up
+ * step lets it go ({@link SpecThread#tryWake}) and checks how it returned. A blocking call whose
+ * episode ends, later in the path, with {@code WaitTimedOut} is the timed
+ * {@code getBuffer(0, wait)}: the driver is held before the deadline and let go after it (the
+ * runner's only sleep), so it times out exactly at that step.
  * {@code WaitInterrupted} interrupts the held driver, then lets it go. {@code AddRef} and
  * {@code Release} run on the test thread (the spec gives sample steps no thread). The
  * non-blocking {@code getBuffer} steps cycle through the three overloads. After each step in a
@@ -73,8 +74,8 @@ import org.memallocator.modeltests.support.Implementations;
  * waiters whose {@code WaitInterrupted} steps are the path's next wake-up steps are interrupted,
  * in that order, while the runner holds the allocator's {@code ReentrantLock} (found by
  * reflection; an implementation without one is not interrupted early), and held again in the
- * lock's queue ({@link Driver#interruptIntoLockQueue}) until their steps. They still count as
- * waiting, as in the spec.
+ * lock's queue ({@link SpecThread#interruptIntoLockQueue}) until their steps. They still count
+ * as waiting, as in the spec.
  *
  * <p>Two choices still cannot be followed by renaming, and end the path at that step
  * ({@link Unrealisable}, not a failure): an interrupt of a waiter that was woken before the
@@ -82,6 +83,9 @@ import org.memallocator.modeltests.support.Implementations;
  * order (the lock's queue is FIFO). Anything else is a failure.
  */
 final class PathRunner {
+
+    /** How long any single wait of the test may take before it is a failure. */
+    static final Duration PATIENCE = Duration.ofSeconds(10);
 
     /** The path cannot be followed: the implementation legitimately took another step. */
     static final class Unrealisable extends Exception {
@@ -110,13 +114,13 @@ final class PathRunner {
     private final Duration timedWait;
     private final MemAllocator impl = Implementations.create();
     private final ConcurrentLinkedQueue<SpecEvent> events = new ConcurrentLinkedQueue<>();
-    private final Map<String, Driver> driverOf = new LinkedHashMap<>();
-    private final Map<Driver, Result> lastResult = new HashMap<>();
-    private final Map<Driver, Long> deadline = new HashMap<>();
+    private final Map<String, SpecThread> driverOf = new LinkedHashMap<>();
+    private final Map<SpecThread, Result> lastResult = new HashMap<>();
+    private final Map<SpecThread, Long> deadline = new HashMap<>();
     /** The allocator's lock, for early interrupts; null if it has none. */
     private final ReentrantLock lock = lockOf(impl);
     /** Drivers interrupted early, held in the lock's queue until their WaitInterrupted step. */
-    private final Set<Driver> interruptedEarly = new HashSet<>();
+    private final Set<SpecThread> interruptedEarly = new HashSet<>();
     private final int[] implOf;
     private final int[] specOf;
     private final Map<Integer, MediaSample> sampleOf = new HashMap<>();
@@ -145,7 +149,7 @@ final class PathRunner {
      */
     List<Integer> run() throws Unrealisable, EarlyTimeout, InterruptedException {
         for (String t : model.threads()) {
-            Driver d = new Driver("path" + path.number() + "-" + t);
+            SpecThread d = new SpecThread(t, "path" + path.number() + "-", PATIENCE);
             driverOf.put(t, d);
             lastResult.put(d, Result.NONE);
         }
@@ -164,7 +168,7 @@ final class PathRunner {
             }
             return executed;
         } finally {
-            for (Driver d : driverOf.values()) {
+            for (SpecThread d : driverOf.values()) {
                 d.stop();
             }
         }
@@ -214,23 +218,22 @@ final class PathRunner {
     }
 
     /** A non-blocking getBuffer, through one of the three overloads in turn. */
-    private void getBuffer(PathCover.Step step, int flags) throws Unrealisable, InterruptedException {
+    private void getBuffer(PathCover.Step step, int flags) throws Unrealisable {
         switch ((path.number() + stepNo) % 3) {
             case 0 -> call(step, "getBuffer(" + flags + ")", () -> impl.getBuffer(flags));
             case 1 -> call(step, "getBuffer(0, 0, " + flags + ")", () -> impl.getBuffer(0L, 0L, flags));
             default -> {
                 // without AM_GBF_NOWAIT a long timeout; with it, a timeout of 0, which also never waits
-                Duration timeout = flags == 0 ? Driver.PATIENCE.multipliedBy(2) : Duration.ZERO;
+                Duration timeout = flags == 0 ? PATIENCE.multipliedBy(2) : Duration.ZERO;
                 call(step, "getBuffer(0, " + timeout + ")", () -> impl.getBuffer(0, timeout));
             }
         }
     }
 
     /** A call that returns at once, on the thread's driver. */
-    private void call(PathCover.Step step, String description, Callable<Object> body)
-            throws Unrealisable, InterruptedException {
-        Driver d = driverOf.get(step.transition().thread());
-        Driver.Outcome outcome = d.run(new Driver.Call(description, body));
+    private void call(PathCover.Step step, String description, Callable<Object> body) throws Unrealisable {
+        SpecThread d = driverOf.get(step.transition().thread());
+        SpecThread.Outcome outcome = d.call(description, body);
         SpecEvent event = oneEvent(step, d.thread());
         checkStep(step, event, outcome, d);
     }
@@ -239,25 +242,25 @@ final class PathRunner {
      * {@code GetBufferBlocks}: starts a blocking getBuffer and holds the driver once it is parked.
      * Timed if the episode ends with {@code WaitTimedOut}.
      */
-    private void block(PathCover.Step step) throws EarlyTimeout, Unrealisable, InterruptedException {
+    private void block(PathCover.Step step) throws EarlyTimeout, Unrealisable {
         String t = step.transition().thread();
-        Driver d = driverOf.get(t);
+        SpecThread d = driverOf.get(t);
         boolean timed = episodeEnd(t) == SpecAction.WaitTimedOut;
-        Driver.Call call = timed
-                ? new Driver.Call("getBuffer(0, " + timedWait + ")", () -> impl.getBuffer(0, timedWait))
-                : stepNo % 2 == 0 ? new Driver.Call("getBuffer(0)", () -> impl.getBuffer(0))
-                : new Driver.Call("getBuffer(0, 0, 0)", () -> impl.getBuffer(0L, 0L, 0));
-        d.start(call);
-        d.await(() -> call.done.isDone() || d.parkedInCall() && hasEventFrom(d.thread()),
-                "block in " + call.description);
+        if (timed) {
+            d.start("getBuffer(0, " + timedWait + ")", () -> impl.getBuffer(0, timedWait));
+        } else if (stepNo % 2 == 0) {
+            d.start("getBuffer(0)", () -> impl.getBuffer(0));
+        } else {
+            d.start("getBuffer(0, 0, 0)", () -> impl.getBuffer(0L, 0L, 0));
+        }
+        d.await(() -> d.returned() || d.parkedInCall() && hasEventFrom(d.thread()), "block in " + d.currentCall());
         long blockedAt = System.nanoTime();
-        if (call.done.isDone() || !d.hold()) {
-            Driver.Outcome o = d.awaitReturn();
+        if (d.returned() || !d.hold()) {
+            SpecThread.Outcome o = d.awaitReturn();
             if (timed && o.thrown() instanceof MemAllocatorException e && e.hresult() == HResult.VFW_E_TIMEOUT) {
-                throw new EarlyTimeout(call.description + " timed out before it could be held");
+                throw new EarlyTimeout(d.currentCall() + " timed out before it could be held");
             }
-            throw new AssertionError(call.description + " returned instead of blocking: " + describe(o)
-                    + "; events " + drain());
+            throw new AssertionError(d.currentCall() + " returned instead of blocking: " + o + "; events " + drain());
         }
         if (timed) {
             deadline.put(d, blockedAt + timedWait.toNanos()); // the call's own deadline is earlier
@@ -286,7 +289,7 @@ final class PathRunner {
      * a thread not waiting now, or of one that cannot be interrupted early (see the class
      * comment). Call before the step runs ({@code stepNo} is already its number).
      */
-    private void interruptEarly() throws InterruptedException {
+    private void interruptEarly() {
         if (lock == null) {
             return;
         }
@@ -296,7 +299,7 @@ final class PathRunner {
             if (tr == null || !isWake(tr.action())) {
                 continue;
             }
-            Driver d = driverOf.get(tr.thread());
+            SpecThread d = driverOf.get(tr.thread());
             if (tr.action() != SpecAction.WaitInterrupted) {
                 return;
             }
@@ -344,7 +347,7 @@ final class PathRunner {
     private void wake(PathCover.Step step) throws Unrealisable, InterruptedException {
         SpecAction action = step.transition().action();
         String s = step.transition().thread();
-        Driver d = driverOf.get(s);
+        SpecThread d = driverOf.get(s);
         if (action == SpecAction.WaitTimedOut) {
             Long due = deadline.get(d);
             if (due == null) {
@@ -358,23 +361,23 @@ final class PathRunner {
             d = interruptee(s, d);
             d.interrupt();
         }
-        Driver.Wake wake = d.tryWake();
-        Driver woke = wake == Driver.Wake.RETURNED ? d : null;
-        boolean queued = wake == Driver.Wake.QUEUED;
+        SpecThread.Wake wake = d.tryWake();
+        SpecThread woke = wake == SpecThread.Wake.RETURNED ? d : null;
+        boolean queued = wake == SpecThread.Wake.QUEUED;
         boolean signalled = action == SpecAction.WakeWithSample || action == SpecAction.WakeNotCommitted;
         if (woke == null && signalled) {
             for (String x : step.from().waiters()) {
-                Driver dx = driverOf.get(x);
+                SpecThread dx = driverOf.get(x);
                 if (dx == d || deadline.containsKey(dx) != deadline.containsKey(d) || interruptedEarly.contains(dx)) {
                     continue; // only a waiter of the same kind, timed or not, can stand in
                 }
-                Driver.Wake wx = dx.tryWake();
-                if (wx == Driver.Wake.RETURNED) {
+                SpecThread.Wake wx = dx.tryWake();
+                if (wx == SpecThread.Wake.RETURNED) {
                     woke = dx;
                     swap(s, x);
                     break;
                 }
-                queued |= wx == Driver.Wake.QUEUED;
+                queued |= wx == SpecThread.Wake.QUEUED;
             }
         }
         if (woke == null && queued) {
@@ -390,15 +393,15 @@ final class PathRunner {
         }
         if (woke == null) {
             throw new AssertionError(switch (action) {
-                case WaitInterrupted -> "the interrupted " + d.current().description + " of " + s
+                case WaitInterrupted -> "the interrupted " + d.currentCall() + " of " + s
                         + " went back to waiting";
-                case WaitTimedOut -> d.current().description + " of " + s
+                case WaitTimedOut -> d.currentCall() + " of " + s
                         + " went back to waiting after its deadline";
-                default -> "no blocked getBuffer returned (" + d.current().description + " of " + s
+                default -> "no blocked getBuffer returned (" + d.currentCall() + " of " + s
                         + " and every other waiter of its kind went back to waiting): a lost wake-up";
             } + "; state " + implState() + "; events " + drain());
         }
-        Driver.Outcome outcome = woke.awaitReturn();
+        SpecThread.Outcome outcome = woke.awaitReturn();
         SpecEvent event = oneEvent(step, woke.thread());
         if (event.action() != action) {
             throw different(step, event, outcome);
@@ -412,12 +415,12 @@ final class PathRunner {
      * the same kind does not; then that one stands in for {@code s}. An interrupt does not stop a
      * waiter that has been woken, so this avoids a needless {@link Unrealisable}.
      */
-    private Driver interruptee(String s, Driver d) {
+    private SpecThread interruptee(String s, SpecThread d) {
         if (d.parkedInCall()) {
             return d;
         }
         for (String x : driverOf.keySet()) {
-            Driver dx = driverOf.get(x);
+            SpecThread dx = driverOf.get(x);
             if (dx != d && dx.held() && dx.parkedInCall() && deadline.containsKey(dx) == deadline.containsKey(d)
                     && !interruptedEarly.contains(dx)) {
                 swap(s, x);
@@ -428,7 +431,7 @@ final class PathRunner {
     }
 
     /** Whether a blocked thread of {@code s} waits in a call of the other kind (timed or not) than {@code d}'s. */
-    private boolean otherKindWaiting(State s, Driver d) {
+    private boolean otherKindWaiting(State s, SpecThread d) {
         for (String x : s.waiters()) {
             if (deadline.containsKey(driverOf.get(x)) != deadline.containsKey(d)) {
                 return true;
@@ -439,13 +442,13 @@ final class PathRunner {
 
     /** Blocked threads {@code s} and {@code x} are interchangeable: their drivers trade places. */
     private void swap(String s, String x) {
-        Driver ds = driverOf.get(s);
+        SpecThread ds = driverOf.get(s);
         driverOf.put(s, driverOf.get(x));
         driverOf.put(x, ds);
     }
 
     /** AddRef or Release, on this thread, of the sample standing for the path's buffer. */
-    private void sampleStep(PathCover.Step step) throws Unrealisable, InterruptedException {
+    private void sampleStep(PathCover.Step step) throws Unrealisable {
         int b = step.transition().buffer();
         int n = implOf[b];
         MediaSample sample = sampleOf.get(n);
@@ -462,7 +465,7 @@ final class PathRunner {
             thrown = e;
         }
         SpecEvent event = oneEvent(step, Thread.currentThread());
-        checkStep(step, event, new Driver.Outcome(count, thrown, false), null);
+        checkStep(step, event, new SpecThread.Outcome(count, thrown, false, 0), null);
     }
 
     // ------------------------------------------------------------ checking a step
@@ -472,8 +475,7 @@ final class PathRunner {
      * samples and the per-driver results; then compares the states. {@code outcome} is null for
      * GetBufferBlocks (no return yet); {@code d} is null for sample steps.
      */
-    private void checkStep(PathCover.Step step, SpecEvent event, Driver.Outcome outcome, Driver d)
-            throws InterruptedException {
+    private void checkStep(PathCover.Step step, SpecEvent event, SpecThread.Outcome outcome, SpecThread d) {
         Transition tr = step.transition();
         SpecAction action = tr.action();
         String t = tr.thread();
@@ -505,10 +507,9 @@ final class PathRunner {
             implRefs.put(event.buffer(), event.refs());
         }
         if (outcome != null && d != null) {
-            require(resultOf(outcome) == expected, d.current().description + " " + describe(outcome)
-                    + ", expected " + expected);
+            require(resultOf(outcome) == expected, d.currentCall() + " " + outcome + ", expected " + expected);
             require(!takesBuffer(action) || outcome.value() instanceof MediaSample,
-                    d.current().description + " returned " + outcome.value());
+                    d.currentCall() + " returned " + outcome.value());
         }
         if (d != null) {
             lastResult.put(d, expected);
@@ -524,26 +525,25 @@ final class PathRunner {
      * (the spec's "re-waits if the allocator was committed again before it ran"). A timed waiter
      * is left alone: after its deadline it may time out here, which the spec also allows.
      */
-    private void probeWaiters(State s) throws InterruptedException {
+    private void probeWaiters(State s) {
         if (!s.committed() || !s.freeList().isEmpty()) {
             return;
         }
         for (String t : s.waiters()) {
-            Driver d = driverOf.get(t);
-            if (!deadline.containsKey(d) && !interruptedEarly.contains(d) && d.tryWake() == Driver.Wake.RETURNED) {
-                throw new AssertionError(d.current().description + " of " + t + " returned ("
-                        + describe(d.awaitReturn()) + ") although the spec says it goes on waiting; events " + drain());
+            SpecThread d = driverOf.get(t);
+            if (!deadline.containsKey(d) && !interruptedEarly.contains(d) && d.tryWake() == SpecThread.Wake.RETURNED) {
+                throw new AssertionError(d.currentCall() + " of " + t + " returned ("
+                        + d.awaitReturn() + ") although the spec says it goes on waiting; events " + drain());
             }
         }
     }
 
     /** The implementation took {@code event}'s step instead: allowed by the spec here, or a failure. */
-    private Unrealisable different(PathCover.Step step, SpecEvent event, Driver.Outcome outcome) {
+    private Unrealisable different(PathCover.Step step, SpecEvent event, SpecThread.Outcome outcome) {
         String s = step.transition().thread();
         int b = event.buffer() == 0 ? 0 : specOf[event.buffer()];
         Optional<State> allowed = model.step(step.from(), event.action(), s, b, null);
-        String what = "the waiter of " + s + " took " + event + " (" + describe(outcome) + ") instead of "
-                + step.label();
+        String what = "the waiter of " + s + " took " + event + " (" + outcome + ") instead of " + step.label();
         if (allowed.isEmpty()) {
             throw new AssertionError(what + ", which the spec does not allow here");
         }
@@ -594,7 +594,7 @@ final class PathRunner {
         specOf[m] = other;
     }
 
-    private static Result resultOf(Driver.Outcome o) {
+    private static Result resultOf(SpecThread.Outcome o) {
         if (o.thrown() == null) {
             return Result.S_OK;
         }
@@ -649,8 +649,8 @@ final class PathRunner {
         for (int b : s.outstanding()) {
             differ(diff, "refs of buffer " + b, s.refs(b), implRefs.get(implOf[b]));
         }
-        for (Map.Entry<String, Driver> e : driverOf.entrySet()) {
-            Driver d = e.getValue();
+        for (Map.Entry<String, SpecThread> e : driverOf.entrySet()) {
+            SpecThread d = e.getValue();
             differ(diff, e.getKey() + " blocked", s.pc().get(e.getKey()) == Pc.BLOCKED, d.inCall());
             differ(diff, e.getKey() + " held", s.pc().get(e.getKey()) == Pc.BLOCKED, d.held());
             differ(diff, e.getKey() + " result", s.result().get(e.getKey()), lastResult.get(d));
@@ -719,10 +719,6 @@ final class PathRunner {
         if (!condition) {
             throw new AssertionError(message);
         }
-    }
-
-    private static String describe(Driver.Outcome o) {
-        return o.thrown() == null ? "returned " + o.value() : "threw " + o.thrown();
     }
 
     private String where(PathCover.Step step) {
