@@ -30,7 +30,7 @@ import org.memallocator.model.Result;
 import org.memallocator.model.State;
 import org.memallocator.model.Transition;
 import org.memallocator.modeltests.support.Implementations;
-import org.memallocator.modeltests.support.SpecThread;
+import org.memallocator.oracle.SpecThread;
 
 /**
  * Replays one generated path against a fresh allocator of the implementation under test

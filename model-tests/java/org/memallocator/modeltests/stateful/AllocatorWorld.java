@@ -23,7 +23,7 @@ import org.memallocator.model.Request;
 import org.memallocator.model.Result;
 import org.memallocator.model.State;
 import org.memallocator.modeltests.support.Implementations;
-import org.memallocator.modeltests.support.SpecThread;
+import org.memallocator.oracle.SpecThread;
 import org.opentest4j.TestAbortedException;
 
 /**

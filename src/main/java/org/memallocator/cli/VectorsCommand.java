@@ -96,12 +96,17 @@ public final class VectorsCommand implements Callable<Integer> {
     static String coverage(VectorGenerator.VectorSet set) {
         JsonNode graph = set.index().get("graph");
         JsonNode c = set.index().get("coverage");
+        int held = 0;
+        for (JsonNode v : set.index().get("vectors")) {
+            held += v.get("file").asText().startsWith("hold-") ? 1 : 0;
+        }
         return String.format("Coverage: %d of %d states, %d of %d transitions of TLC's graph: every macro step "
-                        + "between its %d quiescent states (%d without interrupts); the rest leave transient states "
-                        + "(see index.json)",
+                        + "between its %d quiescent states (%d without interrupts), and in %d hold vectors the "
+                        + "transitions out of transient states%s",
                 c.get("statesCovered").asInt(), graph.get("states").asInt(), c.get("transitionsCovered").asInt(),
                 graph.get("transitions").asInt(), graph.get("quiescentStatesReachableWithInterrupts").asInt(),
-                graph.get("quiescentStatesReachable").asInt());
+                graph.get("quiescentStatesReachable").asInt(), held,
+                c.get("transitionsNotCovered").isEmpty() ? "" : "; not covered: see index.json");
     }
 
     /** Makes {@code dir} ready: created, or emptied of the JSON files of an earlier set. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,33 +38,41 @@ import org.memallocator.tlc.TlcResult;
  * {@code spec/MemAllocatorGen.cfg}, or the model's own), plus the hand-written sample-surface
  * cases ({@link SurfaceVectors}). The format is {@code docs/vectors.schema.json}.
  *
- * <p><b>What a vector can ask.</b> A vector is run by a driver that makes one call at a time and
- * waits, after each step, until every call that can return has returned. It cannot hold a thread
- * that was woken but has not run yet, so the spec's <em>transient</em> states, where a blocked
- * GetBuffer could already return (a buffer came back, or the allocator was decommitted) but has
- * not, cannot be made to last. The vectors therefore walk the graph's <em>quiescent</em> states
- * (no blocked GetBuffer can return) and its <em>macro steps</em>: one call or sample step, followed
- * by the wake-ups it forces (WakeWithSample of one waiter after a final Release, WakeNotCommitted
- * of every waiter after a Decommit or Close). Which waiter wakes, and which free buffer GetBuffer
+ * <p><b>What a vector can ask.</b> A plain vector is run by a driver that makes one call at a
+ * time and waits, after each step, until every call that can return has returned. It cannot keep
+ * a woken thread from running, so the spec's <em>transient</em> states, where a blocked GetBuffer
+ * could already return (a buffer came back, or the allocator was decommitted) but has not, cannot
+ * be made to last. Plain vectors therefore walk the graph's <em>quiescent</em> states (no blocked
+ * GetBuffer can return) and its <em>macro steps</em>: one call or sample step, followed by the
+ * wake-ups it forces (WakeWithSample of one waiter after a final Release, WakeNotCommitted of
+ * every waiter after a Decommit or Close). Which waiter wakes, and which free buffer GetBuffer
  * hands out, the spec leaves open: a vector names the spec's choice and the other acceptable ones,
  * and the runner renames waiters and samples to follow the implementation (both are symmetries of
  * the spec state at that point).
  *
  * <p><b>Coverage.</b> {@link PathCover} covers every core macro step (and so every quiescent state
- * they reach) of the graph: the {@code core-NNNN} vectors. Two kinds of steps need something not
+ * they reach) of the graph: the {@code core-NNNN} vectors. The other steps need something not
  * every port has, and come in vectors of their own, marked with {@code requires}: {@code "timeout"},
  * the Java timed GetBuffer that blocks and times out ({@code GetBufferBlocks} then
- * {@code WaitTimedOut}; {@code timed-NNNN}: a shortest path to the step, then the step) and
+ * {@code WaitTimedOut}; {@code timed-NNNN}: a shortest path to the step, then the step);
  * {@code "interrupt"}, a blocked GetBuffer interrupted ({@code WaitInterrupted}), which leads to
  * states of its own ({@code interrupt-NNNN}: the paths of {@link PathCover}'s cover of the macro
- * graph with interrupts that take one). The index reports how many of the graph's states and
- * transitions the vectors take, and why the rest cannot be taken by such a driver: with
- * {@code MemAllocatorGen.cfg}, only the steps out of transient states are left.
+ * graph with interrupts that take one); and {@code "hold"}, a driver that holds every call that
+ * blocks until a step lets it go ({@code Let}), so that transient states last: the
+ * {@code hold-NNNN} vectors are paths of single TLC steps that take every transition the others
+ * do not (those out of transient states: another thread barging in for the released buffer, a
+ * Commit before the woken waiter runs, ...). A held waiter that could already return is
+ * interrupted early ({@code InterruptHeld}, right after it blocks), on a path on which no other
+ * waiter returns meanwhile. The index reports how many of the graph's states and transitions the
+ * vectors take: with {@code MemAllocatorGen.cfg}, all of them.
  */
 public final class VectorGenerator {
 
     /** The {@code "format"} of every file. */
     public static final String FORMAT = "memallocator-vectors/1";
+
+    /** The length after which a hold path takes no more detours (see {@link PathCover#cover}). */
+    static final int HOLD_PATH_STEPS = 40;
 
     /** The timeout of the timed GetBuffer calls that must time out. */
     public static final int TIMED_WAIT_MS = 5;
@@ -138,8 +147,8 @@ public final class VectorGenerator {
 
     // ------------------------------------------------------------ macro steps
 
-    /** The kinds of macro steps. */
-    enum Kind { CORE, TIMED, INTERRUPT }
+    /** The kinds of macro steps; a HOLD step is one TLC edge, run with every blocked call held. */
+    enum Kind { CORE, TIMED, INTERRUPT, HOLD }
 
     /** One TLC edge of a macro step. */
     record Hop(int edge, Transition transition, State from, State to) {
@@ -224,8 +233,10 @@ public final class VectorGenerator {
             boolean[] edgesCovered = new boolean[g.edges().size()];
             statesCovered[0] = true;
             addAll(files, list, "core", corePaths, statesCovered, edgesCovered);
+            addAll(files, list, "wakeall", everyThreadBlocked(core, macroGraph, byKey), statesCovered, edgesCovered);
             addAll(files, list, "timed", timedPaths, statesCovered, edgesCovered);
             addAll(files, list, "interrupt", interruptPaths, statesCovered, edgesCovered);
+            addAll(files, list, "hold", holdPaths(edgesCovered), statesCovered, edgesCovered);
             for (ObjectNode v : SurfaceVectors.all()) {
                 String name = v.get("name").asText();
                 files.put(name + ".json", v);
@@ -260,6 +271,121 @@ public final class VectorGenerator {
                 list.add(VectorJson.obj("file", name + ".json", "steps", v.get("steps").size(),
                         "requires", v.get("requires")));
             }
+        }
+
+        /**
+         * A shortest path of core macro steps to a state in which every thread is blocked, if there
+         * is one: its clean-up, the driver's Decommit, must wake them all. With every spec thread
+         * blocked no spec thread can decommit, so no other vector has a Decommit with more than one
+         * waiter, and an allocator that wakes only one would pass them all.
+         */
+        private List<List<Macro>> everyThreadBlocked(boolean[] core, StateGraph macroGraph,
+                                                     Map<String, ArrayDeque<Macro>> byKey) {
+            List<Macro> best = null;
+            for (int s = 0; s < states.length; s++) {
+                if (core[s] && states[s].waiters().size() == model.threads().size() && model.threads().size() > 1) {
+                    List<Macro> path = shortestPath(macroGraph, byKey, s);
+                    if (best == null || path.size() < best.size()) {
+                        best = path;
+                    }
+                }
+            }
+            return best == null ? List.of() : List.of(best);
+        }
+
+        /**
+         * The hold vectors: paths of single TLC edges, run with every blocked call held, that take
+         * every edge not yet {@code covered} (those out of transient states). {@link PathCover}
+         * covers all but the interrupts; each interrupt of a waiter that could already return gets
+         * a path of its own, in which that waiter is interrupted early ({@code InterruptHeld}).
+         */
+        private List<List<Macro>> holdPaths(boolean[] covered) {
+            BitSet required = new BitSet();
+            BitSet avoided = new BitSet();
+            List<StateGraph.Edge> interrupts = new ArrayList<>();
+            for (StateGraph.Edge e : g.edges()) {
+                Transition tr = byEdge[e.index()];
+                SpecAction a = tr == null ? null : tr.action();
+                if (a == SpecAction.WaitTimedOut || a == SpecAction.WaitInterrupted && !plainInterrupt(states[e.from()])) {
+                    avoided.set(e.index());
+                }
+                if (tr != null && !covered[e.index()]) {
+                    if (a == SpecAction.WaitInterrupted && avoided.get(e.index())) {
+                        interrupts.add(e);
+                    } else if (!avoided.get(e.index())) {
+                        required.set(e.index());
+                    }
+                }
+            }
+            List<List<Macro>> paths = new ArrayList<>();
+            for (List<StateGraph.Edge> path : PathCover.cover(g, required, avoided, HOLD_PATH_STEPS)) {
+                if (path.stream().anyMatch(e -> required.get(e.index()))) {
+                    paths.add(holdSteps(path));
+                }
+            }
+            for (StateGraph.Edge e : interrupts) {
+                List<StateGraph.Edge> path = pathWithoutWakeUps(e.from(), byEdge[e.index()].thread());
+                path.add(e);
+                paths.add(holdSteps(path));
+            }
+            return paths;
+        }
+
+        private List<Macro> holdSteps(List<StateGraph.Edge> path) {
+            List<Macro> steps = new ArrayList<>();
+            for (StateGraph.Edge e : path) {
+                Transition tr = byEdge[e.index()];
+                if (tr != null) { // not Terminating
+                    steps.add(new Macro(Kind.HOLD, e.from(), e.to(),
+                            List.of(new Hop(e.index(), tr, states[e.from()], states[e.to()]))));
+                }
+            }
+            return steps;
+        }
+
+        /**
+         * Whether a held waiter can be interrupted in {@code s} with a plain interrupt: it is
+         * the only waiter and cannot return, so no other woken call stands in the lock's queue
+         * ahead of it, and its own wake-up, if any came, is undone by the emptiness it finds.
+         */
+        static boolean plainInterrupt(State s) {
+            return quiescent(s) && s.waiters().size() == 1;
+        }
+
+        /**
+         * A shortest path to state {@code target} without timeouts in which nothing returns from a
+         * wait once {@code t} has blocked for the last time: no woken call can stand in the lock's
+         * queue ahead of its interrupted one. Earlier interrupts are of waiters that cannot return.
+         */
+        private List<StateGraph.Edge> pathWithoutWakeUps(int target, String t) {
+            StateGraph.Edge[] parent = new StateGraph.Edge[states.length];
+            boolean[] seen = new boolean[states.length];
+            ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(0));
+            seen[0] = true;
+            while (!queue.isEmpty() && !seen[target]) {
+                int s = queue.remove();
+                boolean tBlocked = states[s].pc().get(t) == Pc.BLOCKED;
+                for (StateGraph.Edge e : g.out(s)) {
+                    Transition tr = byEdge[e.index()];
+                    if (tr == null || seen[e.to()] || tr.action() == SpecAction.WaitTimedOut
+                            || tr.action() == SpecAction.WaitInterrupted && (tBlocked || !plainInterrupt(states[s]))
+                            || tBlocked && (tr.action() == SpecAction.WakeWithSample
+                            || tr.action() == SpecAction.WakeNotCommitted)) {
+                        continue;
+                    }
+                    seen[e.to()] = true;
+                    parent[e.to()] = e;
+                    queue.add(e.to());
+                }
+            }
+            if (!seen[target]) {
+                throw new IllegalStateException("no path without wake-ups to " + states[target]);
+            }
+            List<StateGraph.Edge> path = new ArrayList<>();
+            for (int s = target; s != 0; s = parent[s].from()) {
+                path.add(0, parent[s]);
+            }
+            return path;
         }
 
         /** The counts of covered states and transitions, and why the others are not covered. */
@@ -473,22 +599,61 @@ public final class VectorGenerator {
         private final int number;
         private final List<ObjectNode> steps = new ArrayList<>();
         private final List<String> requires = new ArrayList<>();
+        /** The thread a hold vector interrupts early (at once when it last blocks), or null. */
+        private final String armed;
+        /** The index in {@code path} of the armed thread's last GetBufferBlocks. */
+        private final int armedAt;
 
         VectorWriter(MemAllocatorModel model, String name, List<Macro> path, int number) {
             this.model = model;
             this.name = name;
             this.path = path;
             this.number = number;
+            Hop last = path.isEmpty() ? null : path.get(path.size() - 1).hops().get(0);
+            this.armed = last != null && path.get(path.size() - 1).kind() == Kind.HOLD
+                    && last.transition().action() == SpecAction.WaitInterrupted && !Builder.plainInterrupt(last.from())
+                    ? last.transition().thread() : null;
+            int at = -1;
+            for (int i = 0; i < path.size(); i++) {
+                Transition tr = path.get(i).hops().get(0).transition();
+                if (tr.action() == SpecAction.GetBufferBlocks && tr.thread().equals(armed)) {
+                    at = i;
+                }
+            }
+            this.armedAt = at;
         }
 
         ObjectNode vector() {
             State last = model.init();
-            for (Macro m : path) {
+            for (int i = 0; i < path.size(); i++) {
+                Macro m = path.get(i);
                 steps.add(step(m));
                 last = m.hops().get(m.hops().size() - 1).to();
+                if (i == armedAt) {
+                    ObjectNode arm = step(steps.size() + 1, "main", "InterruptHeld", VectorJson.obj("thread", armed),
+                            VectorJson.obj("hr", "S_OK"));
+                    VectorJson.put(arm, "spec", List.of("(no step: the interrupt lands with WaitInterrupted("
+                            + armed + "))"));
+                    steps.add(arm);
+                }
             }
             SortedSet<String> waiting = last.waiters();
-            if (!waiting.isEmpty()) { // clean up: nobody may be left blocked
+            if (!waiting.isEmpty() && requires.contains("hold")) { // clean up: decommit, then let each go
+                if (last.committed()) {
+                    ObjectNode decommit = step(steps.size() + 1, "main", "Decommit", null, VectorJson.obj("hr", "S_OK"));
+                    VectorJson.put(decommit, "spec", List.of("Decommit (by the driver, to end the vector)"));
+                    steps.add(decommit);
+                }
+                List<String> left = new ArrayList<>(waiting);
+                while (!left.isEmpty()) {
+                    String t = left.remove(0);
+                    ObjectNode wake = VectorJson.obj("thread", t, "hr", "VFW_E_NOT_COMMITTED");
+                    if (!left.isEmpty()) {
+                        VectorJson.put(wake, "or", new ArrayList<>(left));
+                    }
+                    steps.add(let(steps.size() + 1, t, wake, "WakeNotCommitted(" + t + ")"));
+                }
+            } else if (!waiting.isEmpty()) { // clean up: nobody may be left blocked
                 ObjectNode cleanup = step(steps.size() + 1, "main", "Decommit", null, VectorJson.obj("hr", "S_OK"));
                 ArrayNode wakes = NODES.arrayNode();
                 List<String> labels = new ArrayList<>(List.of("Decommit (by the driver, to end the vector)"));
@@ -504,7 +669,14 @@ public final class VectorGenerator {
             String kind = name.substring(0, name.indexOf('-'));
             String description = switch (kind) {
                 case "core" -> "Path " + (number + 1) + " of the cover of the spec's quiescent macro steps";
+                case "wakeall" -> "A shortest path to a state in which every thread is blocked in GetBuffer; the "
+                        + "driver's Decommit must wake them all";
                 case "timed" -> "A shortest path, then a timed GetBuffer that blocks and times out";
+                case "hold" -> armed != null ? "A path, every blocked call held, on which nothing returns from a "
+                        + "wait once " + armed + " has blocked; " + armed + " is interrupted early, and then lands "
+                        + "WaitInterrupted in a state where it could return"
+                        : "Path " + (number + 1) + " of the cover of the transitions out of transient states, "
+                        + "every blocked call held until a step lets it go";
                 default -> "Path " + (number + 1) + " of the cover of the quiescent macro steps with interrupts "
                         + "that takes an interrupt";
             };
@@ -567,6 +739,13 @@ public final class VectorGenerator {
                 VectorJson.put(step, "spec", labels);
                 return step;
             }
+            if (m.kind() == Kind.HOLD) {
+                require("hold");
+                if (tr.action() == SpecAction.WakeWithSample || tr.action() == SpecAction.WakeNotCommitted
+                        || tr.action() == SpecAction.WaitInterrupted) {
+                    return heldWake(n, h);
+                }
+            }
             if (m.kind() == Kind.INTERRUPT) {
                 require("interrupt");
                 step = step(n, "main", "Interrupt", VectorJson.obj("thread", t), VectorJson.obj("hr", "S_OK"));
@@ -621,6 +800,43 @@ public final class VectorGenerator {
                 step.set("wakes", wakes);
             }
             VectorJson.put(step, "spec", labels);
+            return step;
+        }
+
+        /** A held call's wake-up step: main lets it go (its interrupt, for WaitInterrupted, came early). */
+        private ObjectNode heldWake(int n, Hop h) {
+            Transition tr = h.transition();
+            String t = tr.thread();
+            List<String> others = new ArrayList<>(h.from().waiters());
+            others.remove(t);
+            others.remove(armed);
+            ObjectNode wake;
+            switch (tr.action()) {
+                case WakeWithSample -> wake = VectorJson.obj("thread", t, "hr", "S_OK", "sample", sample(tr.buffer()),
+                        "free", names(h.from().freeList()));
+                case WakeNotCommitted -> wake = VectorJson.obj("thread", t, "hr", "VFW_E_NOT_COMMITTED");
+                default -> {
+                    require("interrupt");
+                    others.clear(); // the interrupted call is this one
+                    wake = VectorJson.obj("thread", t, "hr", "INTERRUPTED");
+                }
+            }
+            if (!others.isEmpty()) {
+                VectorJson.put(wake, "or", others);
+            }
+            ObjectNode step = let(n, t, wake, tr.label());
+            if (tr.action() == SpecAction.WaitInterrupted && !t.equals(armed)) { // interrupted now, then let go
+                step.put("op", "Interrupt");
+            }
+            return step;
+        }
+
+        private static ObjectNode let(int n, String t, ObjectNode wake, String label) {
+            ObjectNode step = step(n, "main", "Let", VectorJson.obj("thread", t), VectorJson.obj("hr", "S_OK"));
+            ArrayNode wakes = NODES.arrayNode();
+            wakes.add(wake);
+            step.set("wakes", wakes);
+            VectorJson.put(step, "spec", List.of(label));
             return step;
         }
 

@@ -2,6 +2,7 @@ package org.memallocator.oracle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,12 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.memallocator.AllocatorProperties;
 import org.memallocator.MediaSample;
@@ -30,9 +26,10 @@ import org.memallocator.MemAllocatorException;
  * Written to be read and copied: a port's runner does the same with its own calls (the Python one
  * in {@code docs/examples/python/run_vectors.py} is the same algorithm).
  *
- * <p>For each vector: a fresh allocator; one worker thread per vector thread, and one for
- * {@code main} (so a call that hangs fails the vector instead of hanging the runner). Each step's
- * call runs on its thread's worker; then the runner checks the step's expectation:
+ * <p>For each vector: a fresh allocator; one worker thread ({@link SpecThread}) per vector
+ * thread, and one for {@code main} (so a call that hangs fails the vector instead of hanging the
+ * runner). Each step's call runs on its thread's worker; then the runner checks the step's
+ * expectation:
  * <ul>
  * <li>{@code "hr"} (and results): the call returns with exactly that outcome;</li>
  * <li>{@code "blocks"}: the call does not return; it must return only at the step named by
@@ -43,6 +40,17 @@ import org.memallocator.MemAllocatorException;
  * rest of the vector.</li>
  * </ul>
  * After every step, every call that should still be blocked must still be blocked.
+ *
+ * <p><b>Held calls</b> (vectors that require {@code "hold"}). Every call that blocks is held as
+ * soon as it is parked ({@link SpecThread#hold}): woken or not, it cannot take the allocator's
+ * lock, so the spec's in-between states, where a blocked GetBuffer could return but has not run
+ * yet, last while other steps run. It returns only at a step whose {@code "wakes"} name it: a
+ * {@code Let} (main lets it go), or an {@code Interrupt}. The runner lets the named thread go; if
+ * it was not woken (it waits again) or waits for the lock behind another held thread, it is held
+ * again and the {@code "or"} threads are let go in turn. {@code InterruptHeld} interrupts a held
+ * call while the runner holds the allocator's {@code ReentrantLock} (found by reflection), so the
+ * interrupt lands before any signal and the call returns {@code INTERRUPTED} whenever it is let go
+ * (see {@link SpecThread#interruptIntoLockQueue}).
  *
  * <p><b>Sample names.</b> Vectors name samples {@code s1, s2, ...} (the spec's buffers). A name is
  * bound to a sample object the first time GetBuffer returns that object in a commit cycle; a Commit
@@ -58,8 +66,12 @@ public final class VectorRunner {
     /** How long a call may take to return when it should. */
     public static final Duration PATIENCE = Duration.ofSeconds(10);
 
-    /** The features this runner supports: {@code requires} of the vectors it can run. */
-    public static final Set<String> FEATURES = Set.of("timeout", "interrupt");
+    /**
+     * The features this runner supports: {@code requires} of the vectors it can run. {@code "hold"}
+     * needs {@code Thread.suspend}, which works up to JDK 19 ({@link SpecThread#CAN_HOLD}).
+     */
+    public static final Set<String> FEATURES = SpecThread.CAN_HOLD ? Set.of("timeout", "interrupt", "hold")
+            : Set.of("timeout", "interrupt");
 
     /** What happened to one vector. */
     public enum Status { PASSED, FAILED, SKIPPED }
@@ -141,11 +153,15 @@ public final class VectorRunner {
                 return new Result(name, Status.SKIPPED, "needs " + feature.asText());
             }
         }
-        try (Run run = new Run(factory.get())) {
+        boolean hold = false;
+        for (JsonNode feature : vector.get("requires")) {
+            hold |= feature.asText().equals("hold");
+        }
+        try (Run run = new Run(factory.get(), hold)) {
             for (JsonNode step : vector.get("steps")) {
                 try {
                     run.step(step);
-                } catch (Failure f) {
+                } catch (Failure | AssertionError f) { // SpecThread reports a call that hangs with an AssertionError
                     return new Result(name, Status.FAILED, "step " + step.get("step").asInt() + " ("
                             + step.get("thread").asText() + " " + step.get("op").asText() + " "
                             + VectorJson.compact(step.get("args")) + "): " + f.getMessage());
@@ -179,24 +195,23 @@ public final class VectorRunner {
 
     // ------------------------------------------------------------ one run
 
-    /** The state of one vector's run: the allocator, the workers, the names, the blocked calls. */
+    /** The state of one vector's run: the allocator, the threads, the names, the blocked calls. */
     private final class Run implements AutoCloseable {
         private final MemAllocator allocator;
-        private final Map<String, Worker> workers = new HashMap<>();
+        private final boolean hold;
+        private final Map<String, SpecThread> threads = new HashMap<>();
         private final Map<String, MediaSample> samples = new LinkedHashMap<>();
         private final Map<MediaSample, String> names = new IdentityHashMap<>();
-        /** The calls that should be blocked, by thread name. */
-        final Map<String, Blocked> blocked = new LinkedHashMap<>();
+        /** The calls that should be blocked: the step that made each, by thread name. */
+        final Map<String, Integer> blocked = new LinkedHashMap<>();
 
-        Run(MemAllocator allocator) {
+        Run(MemAllocator allocator, boolean hold) {
             this.allocator = allocator;
+            this.hold = hold;
         }
 
-        private record Blocked(int step, CompletableFuture<Outcome> call) {
-        }
-
-        private Worker worker(String thread) {
-            return workers.computeIfAbsent(thread, Worker::new);
+        private SpecThread thread(String name) {
+            return threads.computeIfAbsent(name, n -> new SpecThread(n, "vector-", PATIENCE));
         }
 
         void step(JsonNode step) throws Failure, InterruptedException {
@@ -205,35 +220,65 @@ public final class VectorRunner {
             JsonNode args = step.get("args");
             JsonNode expect = step.get("expect");
             if (blocked.containsKey(thread)) {
-                throw new Failure(thread + " is still blocked in its call of step " + blocked.get(thread).step());
+                throw new Failure(thread + " is still blocked in its call of step " + blocked.get(thread));
             }
-            CompletableFuture<Outcome> call;
-            if (op.equals("Interrupt")) {
-                worker(args.get("thread").asText()).thread.interrupt();
-                call = CompletableFuture.completedFuture(new Outcome("S_OK", null, null));
-            } else {
-                call = worker(thread).submit(() -> invoke(op, args));
-            }
-            if (expect.has("blocks")) {
-                awaitBlocked(call, blocked.size() + 1);
-                blocked.put(thread, new Blocked(step.get("step").asInt(), call));
-            } else {
-                check(expect, await(call, "the call"), op);
-                if (expect.path("allocates").asBoolean(false)) {
-                    samples.clear(); // a new commit cycle: new samples, or the same ones afresh
-                    names.clear();
-                }
+            switch (op) {
+                case "Interrupt" -> thread(args.get("thread").asText()).interrupt();
+                case "InterruptHeld" -> interruptHeld(args.get("thread").asText());
+                case "Let" -> { } // its wakes let the thread go
+                default -> call(step, thread, op, args, expect);
             }
             if (step.has("wakes")) {
                 for (JsonNode wake : step.get("wakes")) {
                     wake(wake);
                 }
             }
-            for (Map.Entry<String, Blocked> b : blocked.entrySet()) {
-                if (b.getValue().call().isDone()) {
-                    throw new Failure("the call of " + b.getKey() + " (step " + b.getValue().step()
-                            + ") returned " + describe(b.getValue().call().join()) + ", but it should still be blocked");
+            for (Map.Entry<String, Integer> b : blocked.entrySet()) {
+                SpecThread d = threads.get(b.getKey());
+                if (d.returned()) {
+                    throw new Failure("the call of " + b.getKey() + " (step " + b.getValue() + ") returned "
+                            + describe(outcome(d)) + ", but it should still be blocked");
                 }
+            }
+        }
+
+        /** Makes the step's call on its thread and checks that it returns as expected, or blocks. */
+        private void call(JsonNode step, String thread, String op, JsonNode args, JsonNode expect)
+                throws Failure, InterruptedException {
+            SpecThread d = thread(thread);
+            d.start(op + " " + VectorJson.compact(args), () -> invoke(op, args));
+            if (expect.has("blocks")) {
+                awaitBlocked(d, blocked.size() + 1);
+                blocked.put(thread, step.get("step").asInt());
+                return;
+            }
+            d.awaitReturn();
+            check(expect, outcome(d), op);
+            if (expect.path("allocates").asBoolean(false)) {
+                samples.clear(); // a new commit cycle: new samples, or the same ones afresh
+                names.clear();
+            }
+        }
+
+        /**
+         * InterruptHeld: interrupts a held call while holding the allocator's lock, so that it leaves
+         * the condition before any signal can reach it, and holds it again in the lock's queue.
+         */
+        private void interruptHeld(String thread) throws Failure {
+            SpecThread d = threads.get(thread);
+            if (d == null || !blocked.containsKey(thread) || !d.held()) {
+                throw new Failure(thread + " has no held call to interrupt");
+            }
+            ReentrantLock lock = lockOf(allocator);
+            if (lock == null) {
+                throw new Failure("cannot interrupt a held call early: " + allocator.getClass().getName()
+                        + " has no ReentrantLock field");
+            }
+            lock.lock();
+            try {
+                d.interruptIntoLockQueue(lock);
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -249,67 +294,82 @@ public final class VectorRunner {
                     throw new Failure(c + " should be blocked, but it is not");
                 }
             }
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            String returned = null;
-            while (returned == null) {
-                for (String c : candidates) {
-                    if (blocked.get(c).call().isDone()) {
-                        returned = c;
-                        break;
-                    }
-                }
-                for (Map.Entry<String, Blocked> other : blocked.entrySet()) {
-                    if (returned == null && !candidates.contains(other.getKey()) && other.getValue().call().isDone()) {
-                        throw new Failure("the call of " + other.getKey() + " (step " + other.getValue().step()
-                                + ") returned " + describe(other.getValue().call().join()) + " instead of "
-                                + thread + "'s");
-                    }
-                }
-                if (returned == null) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new Failure("the blocked call of " + thread + (candidates.size() > 1
-                                ? " (or of " + candidates.subList(1, candidates.size()) + ")" : "")
-                                + " did not return");
-                    }
-                    Thread.sleep(0, 200_000);
-                }
-            }
+            String returned = hold ? letGo(candidates) : awaitReturn(candidates);
             if (!returned.equals(thread)) { // another waiter got it: the two are interchangeable
-                Worker w = workers.get(thread);
-                workers.put(thread, workers.get(returned));
-                workers.put(returned, w);
-                Blocked b = blocked.get(thread);
+                SpecThread d = threads.get(thread);
+                threads.put(thread, threads.get(returned));
+                threads.put(returned, d);
+                Integer b = blocked.get(thread);
                 blocked.put(thread, blocked.get(returned));
                 blocked.put(returned, b);
             }
-            Blocked b = blocked.remove(thread);
-            check(wake, b.call().join(), "GetBuffer");
+            blocked.remove(thread);
+            check(wake, outcome(threads.get(thread)), "GetBuffer");
         }
 
-        private void awaitBlocked(CompletableFuture<Outcome> call, int waiting) throws Failure, InterruptedException {
+        /** Waits until one of the candidates' blocked calls returns; another one returning is a failure. */
+        private String awaitReturn(List<String> candidates) throws Failure, InterruptedException {
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (true) {
+                for (String c : candidates) {
+                    if (threads.get(c).returned()) {
+                        return c;
+                    }
+                }
+                for (Map.Entry<String, Integer> other : blocked.entrySet()) {
+                    SpecThread d = threads.get(other.getKey());
+                    if (!candidates.contains(other.getKey()) && d.returned()) {
+                        throw new Failure("the call of " + other.getKey() + " (step " + other.getValue()
+                                + ") returned " + describe(outcome(d)) + " instead of " + candidates.get(0) + "'s");
+                    }
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new Failure("the blocked call of " + candidates.get(0) + (candidates.size() > 1
+                            ? " (or of " + candidates.subList(1, candidates.size()) + ")" : "") + " did not return");
+                }
+                Thread.sleep(0, 200_000);
+            }
+        }
+
+        /** Lets the held candidates go in turn until one returns (see the class comment). */
+        private String letGo(List<String> candidates) throws Failure {
+            for (String c : candidates) {
+                if (threads.get(c).tryWake() == SpecThread.Wake.RETURNED) {
+                    return c;
+                }
+            }
+            throw new Failure("let go, the held call of " + candidates.get(0) + (candidates.size() > 1
+                    ? " (and of " + candidates.subList(1, candidates.size()) + ")" : "")
+                    + " waited again: no wake-up reached it");
+        }
+
+        /** Waits for a call that should block to be seen blocked, and holds it in a hold vector. */
+        private void awaitBlocked(SpecThread d, int waiting) throws Failure, InterruptedException {
+            if (hold) {
+                if (!d.awaitParkedOrReturned() || !d.hold()) {
+                    throw new Failure("returned " + describe(outcome(d)) + " instead of blocking");
+                }
+                return;
+            }
             long deadline = System.nanoTime() + settle.toNanos();
             while (System.nanoTime() - deadline < 0) {
-                if (call.isDone()) {
-                    throw new Failure("returned " + describe(call.join()) + " instead of blocking");
+                if (d.returned()) {
+                    break;
                 }
                 if (allocator.waitingCount() >= waiting) {
                     return;
                 }
                 Thread.sleep(0, 100_000);
             }
-            if (call.isDone()) {
-                throw new Failure("returned " + describe(call.join()) + " instead of blocking");
+            if (d.returned()) {
+                throw new Failure("returned " + describe(outcome(d)) + " instead of blocking");
             }
         }
 
-        private Outcome await(CompletableFuture<Outcome> call, String what) throws Failure, InterruptedException {
-            try {
-                return call.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new Failure(what + " did not return within " + PATIENCE);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e);
-            }
+        /** What the returned call of {@code d} ended with. */
+        private Outcome outcome(SpecThread d) {
+            SpecThread.Outcome o = d.outcome();
+            return o.thrown() != null ? new Outcome(null, null, o.thrown()) : (Outcome) o.value();
         }
 
         // -------------------------------------------------------- the calls
@@ -517,63 +577,27 @@ public final class VectorRunner {
             return o.hr() + (o.value() == null ? "" : " with " + o.value());
         }
 
-        /** Stops the workers; one still in a call (a failed vector) is interrupted, and left if that does not help. */
+        /** Stops the threads: a held one is let go, one still in a call (a failed vector) is interrupted. */
         @Override
         public void close() {
-            for (Worker w : workers.values()) {
-                w.stop();
-                if (w.busy) {
-                    w.thread.interrupt();
-                }
+            for (SpecThread d : threads.values()) {
+                d.stop();
             }
         }
     }
 
-    /** A thread that makes the calls of one vector thread, one at a time. */
-    private static final class Worker {
-        private static final Runnable STOP = () -> { };
-        private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-        final Thread thread;
-
-        Worker(String name) {
-            thread = new Thread(this::loop, "vector-" + name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** Whether the worker is in a call. */
-        volatile boolean busy;
-
-        CompletableFuture<Outcome> submit(Supplier<Outcome> call) {
-            CompletableFuture<Outcome> f = new CompletableFuture<>();
-            busy = true;
-            tasks.add(() -> {
-                Outcome o = call.get();
-                Thread.interrupted(); // an interrupt meant for this call must not reach the next
-                busy = false;
-                f.complete(o);
-            });
-            return f;
-        }
-
-        private void loop() {
-            while (true) {
-                Runnable task;
+    /** The allocator's lock, for InterruptHeld: its first {@code ReentrantLock} field, or null. */
+    private static ReentrantLock lockOf(MemAllocator allocator) {
+        for (Field f : allocator.getClass().getDeclaredFields()) {
+            if (f.getType() == ReentrantLock.class) {
                 try {
-                    task = tasks.take();
-                } catch (InterruptedException e) {
-                    continue; // an interrupt for a call that had already returned
+                    f.setAccessible(true);
+                    return (ReentrantLock) f.get(allocator);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return null;
                 }
-                if (task == STOP) {
-                    return;
-                }
-                task.run();
             }
         }
-
-        /** Ends the worker after its current call; a call that hangs is left to hang (a daemon thread). */
-        void stop() {
-            tasks.add(STOP);
-        }
+        return null;
     }
 }

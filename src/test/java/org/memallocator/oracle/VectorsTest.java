@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -68,18 +69,18 @@ class VectorsTest {
         JsonNode graph = index.get("graph");
         JsonNode coverage = index.get("coverage");
         assertEquals(graph.get("states").asInt(), coverage.get("statesCovered").asInt(), coverage.toString());
-        int notCovered = graph.get("transitions").asInt() - coverage.get("transitionsCovered").asInt();
-        int transient_ = coverage.get("transitionsNotCovered")
-                .path("leaves a transient state (a woken GetBuffer that has not returned yet)").asInt();
-        assertEquals(notCovered, transient_, "only steps out of transient states are left: " + coverage);
+        assertEquals(graph.get("transitions").asInt(), coverage.get("transitionsCovered").asInt(), coverage.toString());
+        assertEquals(0, coverage.get("transitionsNotCovered").size(), coverage.toString());
         assertTrue(index.get("vectors").size() > 13, "graph vectors besides the 13 surface ones");
+        assertTrue(index.get("vectors").findValuesAsText("file").stream().anyMatch(f -> f.startsWith("hold-")),
+                "hold vectors for the steps out of transient states");
     }
 
     @Test
     void monitorMemAllocatorPassesThemAll() throws IOException {
         VectorRunner.Summary s = new VectorRunner(MonitorMemAllocator::new).runAll(dir.resolve("a"));
         assertTrue(s.allPassed(), s + "\n" + s.failures());
-        assertEquals(0, s.skipped());
+        assertEquals(0, s.skipped(), "JDK " + Runtime.version().feature() + " cannot hold threads (JDK 17-19 can)");
     }
 
     private static void fails(Supplier<MemAllocator> broken, String message) throws IOException {
@@ -161,6 +162,66 @@ class VectorsTest {
         VectorRunner.Result broken = new VectorRunner(BrokenAllocators.HandsOutTwice::new).run(twice);
         assertEquals(VectorRunner.Status.FAILED, broken.status());
         assertTrue(broken.message().startsWith("step 5"), broken.message());
+    }
+
+    // ------------------------------------------------------------ held calls
+
+    private static JsonNode holdVector(String... steps) throws IOException {
+        return VectorJson.MAPPER.readTree("{\"format\":\"" + VectorGenerator.FORMAT + "\",\"name\":\"held\","
+                + "\"threads\":[\"t1\",\"t2\",\"t3\"],\"requires\":[\"hold\",\"interrupt\"],\"steps\":["
+                + String.join(",", steps) + "]}");
+    }
+
+    private static final String T1_BLOCKS_UNTIL_8 = "{\"step\":4,\"thread\":\"t1\",\"op\":\"GetBuffer\",\"args\":"
+            + "{\"flags\":0},\"expect\":{\"blocks\":true,\"until\":8}}";
+    private static final String RELEASE_S1 = "{\"step\":%d,\"thread\":\"main\",\"op\":\"Release\",\"args\":"
+            + "{\"sample\":\"s1\"},\"expect\":{\"hr\":\"S_OK\",\"refs\":0}}";
+    private static final String T2_BARGES_IN = "{\"step\":6,\"thread\":\"t2\",\"op\":\"GetBuffer\",\"args\":"
+            + "{\"flags\":0},\"expect\":{\"hr\":\"S_OK\",\"sample\":\"s1\",\"free\":[\"s1\"]}}";
+
+    private static String let(int step, String thread, String wake) {
+        return "{\"step\":" + step + ",\"thread\":\"main\",\"op\":\"Let\",\"args\":{\"thread\":\"" + thread
+                + "\"},\"expect\":{\"hr\":\"S_OK\"},\"wakes\":[" + wake + "]}";
+    }
+
+    @Test
+    void aHeldWaiterLetGoAfterAnotherThreadBargedInTakesTheNextReleasedSample() throws IOException {
+        assumeTrue(SpecThread.CAN_HOLD, "Thread.suspend works on JDK 17-19 only");
+        // t1 is woken by the release but held; t2 takes the sample first; t1 gets it at the second release
+        JsonNode v = holdVector(SETUP_ONE, T1_BLOCKS_UNTIL_8, String.format(RELEASE_S1, 5), T2_BARGES_IN,
+                String.format(RELEASE_S1, 7),
+                let(8, "t1", "{\"thread\":\"t1\",\"hr\":\"S_OK\",\"sample\":\"s1\",\"free\":[\"s1\"]}"));
+        VectorRunner.Result r = new VectorRunner(MonitorMemAllocator::new).run(v);
+        assertEquals(VectorRunner.Status.PASSED, r.status(), r.message());
+        // let go while nothing is free, it waits again: a Let that expects it to return fails
+        JsonNode early = holdVector(SETUP_ONE, T1_BLOCKS_UNTIL_8.replace("\"until\":8", "\"until\":7"),
+                String.format(RELEASE_S1, 5), T2_BARGES_IN,
+                let(7, "t1", "{\"thread\":\"t1\",\"hr\":\"S_OK\",\"sample\":\"s1\",\"free\":[\"s1\"]}"));
+        VectorRunner.Result failed = new VectorRunner(MonitorMemAllocator::new).run(early);
+        assertEquals(VectorRunner.Status.FAILED, failed.status(), failed.message());
+        assertTrue(failed.message().contains("let go, the held call of t1 waited again"), failed.message());
+    }
+
+    @Test
+    void aWaiterInterruptedEarlyReturnsInterruptedThoughASampleCameBackBeforeItRan() throws IOException {
+        assumeTrue(SpecThread.CAN_HOLD, "Thread.suspend works on JDK 17-19 only");
+        String interrupted = "{\"thread\":\"t1\",\"hr\":\"INTERRUPTED\"}";
+        JsonNode v = holdVector(SETUP_ONE, T1_BLOCKS_UNTIL_8,
+                "{\"step\":5,\"thread\":\"main\",\"op\":\"InterruptHeld\",\"args\":{\"thread\":\"t1\"},"
+                        + "\"expect\":{\"hr\":\"S_OK\"}}",
+                String.format(RELEASE_S1, 6),
+                "{\"step\":7,\"thread\":\"t2\",\"op\":\"GetProperties\",\"args\":{},\"expect\":{\"hr\":\"S_OK\"}}",
+                let(8, "t1", interrupted));
+        VectorRunner.Result r = new VectorRunner(MonitorMemAllocator::new).run(v);
+        assertEquals(VectorRunner.Status.PASSED, r.status(), r.message());
+        // a plain interrupt after the release comes too late: the wake-up wins and t1 takes the sample
+        JsonNode late = holdVector(SETUP_ONE, T1_BLOCKS_UNTIL_8.replace("\"until\":8", "\"until\":6"),
+                String.format(RELEASE_S1, 5),
+                "{\"step\":6,\"thread\":\"main\",\"op\":\"Interrupt\",\"args\":{\"thread\":\"t1\"},"
+                        + "\"expect\":{\"hr\":\"S_OK\"},\"wakes\":[" + interrupted + "]}");
+        VectorRunner.Result failed = new VectorRunner(MonitorMemAllocator::new).run(late);
+        assertEquals(VectorRunner.Status.FAILED, failed.status(), failed.message());
+        assertTrue(failed.message().contains("got S_OK"), failed.message());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.memallocator.modeltests.support;
+package org.memallocator.oracle;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  * A thread that plays one spec thread ({@code t1}, {@code t2}, ...): it makes the allocator calls
  * it is handed, one at a time, so that every call of spec thread {@code t} runs on the same Java
  * thread, and a blocking {@code getBuffer} can stay blocked, or be held, while the test goes on.
- * The jqwik action chains ({@code stateful.AllocatorWorld}) and the paths generated from the state
- * graph ({@code graph.PathRunner}) drive their spec threads with it.
+ * {@link VectorRunner} drives the threads of a conformance vector with it, and so do the model
+ * tests (the jqwik action chains and the paths generated from the state graph).
  *
  * <p><b>Why holding.</b> In the spec, a thread blocked in GetBuffer returns in a step of its own
  * (WakeWithSample, WakeNotCommitted, WaitTimedOut, WaitInterrupted), and other steps may come
@@ -34,8 +34,9 @@ import java.util.stream.Collectors;
  * go at its wake-up step ({@link #tryWake}, {@link #release}). A suspended thread that is
  * signalled cannot take the lock, so it stays "woken but not yet run", exactly the spec's state in
  * between; the lock stays free for the others. {@code Thread.suspend} is deprecated for removal
- * and throws {@code UnsupportedOperationException} from JDK 20 on; this project targets Java 17,
- * where it works, and no other means can stop a thread from taking a free lock.
+ * and throws {@code UnsupportedOperationException} from JDK 20 on ({@link #CAN_HOLD}); this
+ * project targets Java 17, where it works, and no other means can stop a thread from taking a free
+ * lock. A port holds its threads with a test hook in its wait loop instead (PORTING.md).
  *
  * <p><b>Telling "still blocked" from "not yet run".</b> {@link #probeStillBlocked} and
  * {@link #tryWake} unpark the thread spuriously. A waiter that was not signalled goes straight
@@ -59,6 +60,9 @@ import java.util.stream.Collectors;
 public final class SpecThread implements AutoCloseable {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Whether this JVM can hold a thread: {@code Thread.suspend} works up to JDK 19. */
+    public static final boolean CAN_HOLD = Runtime.version().feature() < 20;
 
     /**
      * What a call ended with.
