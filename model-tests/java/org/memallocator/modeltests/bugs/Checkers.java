@@ -67,6 +67,9 @@ public final class Checkers {
             new Checker("lincheck-linearizability", MT + "lincheck",
                     "\\Q" + MT + "lincheck.AllocatorLinearizabilityTest\\E", true, false,
                     "Lincheck model checking + stress of the non-blocking surface against a sequential model"),
+            new Checker("conformance-vectors", MT + "oracle",
+                    "\\Q" + MT + "oracle.ConformanceVectorsTest\\E", true, true,
+                    "the conformance vectors of MemAllocatorGen.cfg (hold vectors included), stopping at the first failure"),
             new Checker("soak", MT + "soak",
                     "\\Q" + MT + "soak.SoakTest\\E", false, true,
                     "bounded random soak: 30 s per implementation under any budget but long, and in "
