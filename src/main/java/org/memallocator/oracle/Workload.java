@@ -3,7 +3,9 @@ package org.memallocator.oracle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -16,12 +18,17 @@ import org.memallocator.MemAllocatorException;
  * A random concurrent workload on an allocator, recorded as a history ({@link HistoryRecorder}):
  * worker threads {@code t1..tN} make blocking, AM_GBF_NOWAIT and timed GetBuffer calls (some with
  * times, some with the ignored flags), AddRef and Release their samples, Commit, Decommit,
- * SetProperties and GetProperties, and now and then interrupt one another. {@code t1} starts with
- * SetProperties and Commit; the others start at once, so they may see the allocator uncommitted.
+ * SetProperties and GetProperties, and now and then interrupt one another. A worker also hands a
+ * reference on to another (AddRef, then into a shared mailbox; whoever takes it out releases it
+ * later), as a source filter hands samples to a renderer: a sample then has references on two
+ * threads, which AddRef and Release at once. {@code t1} starts with SetProperties and Commit; the
+ * others start at once, so they may see the allocator uncommitted.
  *
- * <p>Progress: a worker makes an untimed blocking GetBuffer only while it holds no sample, so
- * every buffer a waiter waits for is held by a running worker that will give it back (each worker
- * releases everything it holds when its operations are done). A broken allocator can still hang:
+ * <p>Progress: a worker makes an untimed blocking GetBuffer only while it holds no sample, after
+ * taking every reference out of the mailbox, so every buffer a waiter waits for is held by a
+ * running worker that will give it back, or sits in the mailbox, which a running worker empties
+ * before it blocks or finishes (each worker releases everything it holds when its operations are
+ * done). A broken allocator can still hang:
  * after {@link Settings#patience()} the workload interrupts the workers for a while and then
  * returns what was recorded, with the calls that never returned left pending.
  *
@@ -79,11 +86,12 @@ public final class Workload {
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         List<Thread> workers = new ArrayList<>();
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        Queue<MediaSample> mailbox = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(settings.threads());
         CountDownLatch go = new CountDownLatch(1);
         for (int i = 0; i < settings.threads(); i++) {
             int share = settings.operations() / settings.threads() + (i < settings.operations() % settings.threads() ? 1 : 0);
-            Worker w = new Worker(i, allocator, seeds.split(), share, workers, errors, go, done);
+            Worker w = new Worker(i, allocator, seeds.split(), share, workers, mailbox, errors, go, done);
             Thread t = new Thread(w, "t" + (i + 1));
             t.setDaemon(true);
             workers.add(t);
@@ -121,6 +129,8 @@ public final class Workload {
         private final SplittableRandom random;
         private final int operations;
         private final List<Thread> all;
+        /** References handed from one worker to another. */
+        private final Queue<MediaSample> mailbox;
         private final List<String> errors;
         private final CountDownLatch go;
         private final CountDownLatch done;
@@ -128,12 +138,13 @@ public final class Workload {
         private final List<MediaSample> held = new ArrayList<>();
 
         Worker(int index, MemAllocator allocator, SplittableRandom random, int operations, List<Thread> all,
-               List<String> errors, CountDownLatch go, CountDownLatch done) {
+               Queue<MediaSample> mailbox, List<String> errors, CountDownLatch go, CountDownLatch done) {
             this.index = index;
             this.allocator = allocator;
             this.random = random;
             this.operations = operations;
             this.all = all;
+            this.mailbox = mailbox;
             this.errors = errors;
             this.go = go;
             this.done = done;
@@ -153,6 +164,7 @@ public final class Workload {
                     step();
                 }
                 Thread.interrupted(); // a late interrupt from another worker
+                takeMail();
                 while (!held.isEmpty()) {
                     held.remove(held.size() - 1).release();
                 }
@@ -172,19 +184,27 @@ public final class Workload {
             } else if (!held.isEmpty() && r < 42 && held.size() < 6) {
                 MediaSample s = held.get(random.nextInt(held.size()));
                 s.addRef();
-                held.add(s);
+                if (random.nextBoolean()) {
+                    mailbox.add(s); // the new reference is someone else's to release
+                } else {
+                    held.add(s);
+                }
+            } else if (r < 46 && !mailbox.isEmpty()) {
+                takeMail();
             } else if (r < 55) {
                 get(() -> allocator.getBuffer(MemAllocator.AM_GBF_NOWAIT | ignoredFlags()));
             } else if (r < 64) {
                 Duration timeout = Duration.ofNanos(random.nextInt(2_000_000));
                 get(() -> allocator.getBuffer(ignoredFlags(), timeout));
             } else if (r < 76) {
+                takeMail();
                 if (held.isEmpty()) { // a blocking get only with nothing held: see the class comment
                     get(() -> allocator.getBuffer(ignoredFlags()));
                 } else {
                     get(() -> allocator.getBuffer(MemAllocator.AM_GBF_NOWAIT));
                 }
             } else if (r < 79) {
+                takeMail();
                 int flags = held.isEmpty() && random.nextBoolean() ? 0 : MemAllocator.AM_GBF_NOWAIT;
                 long start = random.nextLong(1_000_000);
                 get(() -> allocator.getBuffer(start, start + 400_000, flags));
@@ -202,6 +222,13 @@ public final class Workload {
             } else if (all.size() > 1) {
                 int other = random.nextInt(all.size() - 1);
                 all.get(other >= index ? other + 1 : other).interrupt();
+            }
+        }
+
+        /** Takes every reference out of the mailbox: this worker will release them. */
+        private void takeMail() {
+            for (MediaSample s = mailbox.poll(); s != null; s = mailbox.poll()) {
+                held.add(s);
             }
         }
 
