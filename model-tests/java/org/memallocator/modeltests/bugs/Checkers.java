@@ -65,8 +65,9 @@ public final class Checkers {
                     "\\Q" + MT + "lincheck.BlockingGetBufferLincheckTest\\E", true, false,
                     "Lincheck runConcurrentTest scenarios of the blocking getBuffer"),
             new Checker("lincheck-linearizability", MT + "lincheck",
-                    "\\Q" + MT + "lincheck.AllocatorLinearizabilityTest\\E", true, false,
-                    "Lincheck model checking + stress of the non-blocking surface against a sequential model"),
+                    "\\Q" + MT + "lincheck.\\E(AllocatorLinearizability|SharedSampleLincheck)Test", true, false,
+                    "Lincheck model checking + stress of the non-blocking surface and of one sample "
+                            + "shared by several threads, against sequential models"),
             new Checker("conformance-vectors", MT + "oracle",
                     "\\Q" + MT + "oracle.ConformanceVectorsTest\\E", true, true,
                     "the conformance vectors of MemAllocatorGen.cfg (hold vectors included), stopping at the first failure"),

@@ -6,10 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,8 +36,9 @@ import org.memallocator.modeltests.support.Implementations;
  * free list is LIFO, so the number is deterministic); the number is read from the
  * {@link org.memallocator.SpecTrace} step under the allocator's lock. {@code addRef(k)} and
  * {@code release(k)} act on the k-th sample the calling Lincheck thread holds (so every thread only
- * touches references it owns, and the harness itself has no races); failures are result values
- * (the HRESULT's name, or the exception's class), so they are part of the linearizability check.
+ * touches references it owns, and the harness itself has no races; one sample shared by several
+ * threads is {@link SharedSampleLincheckTest}'s); failures are result values (the HRESULT's name,
+ * or the exception's class), so they are part of the linearizability check.
  *
  * <p>The blocking {@code getBuffer} cannot be checked this way (a call that may block for ever
  * is reported as a hang): {@link BlockingGetBufferLincheckTest} covers it. The allocator is
@@ -277,41 +276,16 @@ public class AllocatorLinearizabilityTest {
     @Test
     @Order(2)
     public void modelChecking() {
-        Budget b = Budget.current();
-        long t0 = System.nanoTime();
-        new ModelCheckingOptions()
-                .iterations(b.mcIterations)
-                .invocationsPerIteration(b.mcInvocations)
-                .threads(2)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(1)
-                .minimizeFailedScenario(b.minimize())
-                .sequentialSpecification(AllocatorSequentialSpec.class)
-                .check(AllocatorLinearizabilityTest.class);
-        report("model checking", b, t0);
+        Budget.check("model checking", Budget.current().modelChecking()
+                .threads(2).actorsPerThread(3).actorsBefore(2).actorsAfter(1)
+                .sequentialSpecification(AllocatorSequentialSpec.class), AllocatorLinearizabilityTest.class);
     }
 
     @Test
     @Order(1)
     public void stress() {
-        Budget b = Budget.current();
-        long t0 = System.nanoTime();
-        new StressOptions()
-                .iterations(b.stressIterations)
-                .invocationsPerIteration(b.stressInvocations)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(1)
-                .minimizeFailedScenario(b.minimize())
-                .sequentialSpecification(AllocatorSequentialSpec.class)
-                .check(AllocatorLinearizabilityTest.class);
-        report("stress", b, t0);
-    }
-
-    static void report(String what, Budget b, long t0) {
-        System.out.printf("Lincheck %s (%s, budget %s): %.1f s%n", what, Implementations.name(),
-                b.name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - t0) / 1e9);
+        Budget.check("stress", Budget.current().stress()
+                .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(1)
+                .sequentialSpecification(AllocatorSequentialSpec.class), AllocatorLinearizabilityTest.class);
     }
 }

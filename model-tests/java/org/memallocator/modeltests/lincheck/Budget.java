@@ -1,6 +1,10 @@
 package org.memallocator.modeltests.lincheck;
 
 import java.util.Locale;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Options;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.memallocator.modeltests.support.Implementations;
 
 /**
  * How much exploring the Lincheck tests do, from the system property {@code memallocator.budget}:
@@ -37,6 +41,35 @@ enum Budget {
     /** Minimising a failing scenario reruns it many times: worth it except in the kill matrix. */
     boolean minimize() {
         return this != KILL;
+    }
+
+    /** Model checking at this budget; the caller sets the scenario shape and the sequential model. */
+    ModelCheckingOptions modelChecking() {
+        return new ModelCheckingOptions()
+                .iterations(mcIterations)
+                .invocationsPerIteration(mcInvocations)
+                .minimizeFailedScenario(minimize());
+    }
+
+    /** Stress at this budget; the caller sets the scenario shape and the sequential model. */
+    StressOptions stress() {
+        return new StressOptions()
+                .iterations(stressIterations)
+                .invocationsPerIteration(stressInvocations)
+                .minimizeFailedScenario(minimize());
+    }
+
+    /** Runs Lincheck's {@code options} on {@code testClass} and prints how long {@code what} took. */
+    static void check(String what, Options<?, ?> options, Class<?> testClass) {
+        long t0 = System.nanoTime();
+        options.check(testClass);
+        report(what, t0);
+    }
+
+    /** Prints how long {@code what}, started at {@code t0} ({@link System#nanoTime()}), took. */
+    static void report(String what, long t0) {
+        System.out.printf("Lincheck %s (%s, budget %s): %.1f s%n", what, Implementations.name(),
+                current().name().toLowerCase(Locale.ROOT), (System.nanoTime() - t0) / 1e9);
     }
 
     static Budget current() {
