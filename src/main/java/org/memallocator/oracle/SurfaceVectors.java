@@ -86,6 +86,16 @@ final class SurfaceVectors {
             return step(op, a, expect);
         }
 
+        /** Reads back what a sample shows with nothing set: no times, no media times, no flags, no media type. */
+        B nothingSet(String sample) {
+            return sample("GetTime", sample, hr("VFW_E_SAMPLE_TIME_NOT_SET"))
+                    .sample("GetMediaTime", sample, hr("VFW_E_MEDIA_TIME_NOT_SET"))
+                    .sample("IsSyncPoint", sample, hr("S_FALSE"))
+                    .sample("IsPreroll", sample, hr("S_FALSE"))
+                    .sample("IsDiscontinuity", sample, hr("S_FALSE"))
+                    .sample("GetMediaType", sample, hr("S_FALSE"));
+        }
+
         B refs(String op, String sample, int refs) {
             return sample(op, sample, VectorJson.obj("hr", "S_OK", "refs", refs));
         }
@@ -174,12 +184,7 @@ final class SurfaceVectors {
                 .oneSample()
                 .sample("GetSize", "s1", VectorJson.obj("hr", "S_OK", "size", SIZE))
                 .sample("GetActualDataLength", "s1", VectorJson.obj("hr", "S_OK", "length", SIZE))
-                .sample("GetTime", "s1", hr("VFW_E_SAMPLE_TIME_NOT_SET"))
-                .sample("GetMediaTime", "s1", hr("VFW_E_MEDIA_TIME_NOT_SET"))
-                .sample("IsSyncPoint", "s1", hr("S_FALSE"))
-                .sample("IsPreroll", "s1", hr("S_FALSE"))
-                .sample("IsDiscontinuity", "s1", hr("S_FALSE"))
-                .sample("GetMediaType", "s1", hr("S_FALSE"))
+                .nothingSet("s1")
                 .vector();
     }
 
@@ -286,12 +291,7 @@ final class SurfaceVectors {
                 .get(0, "s1", List.of("s1"))
                 .sample("GetActualDataLength", "s1", VectorJson.obj("hr", "S_OK", "length", 23))
                 .sample("GetSize", "s1", VectorJson.obj("hr", "S_OK", "size", SIZE))
-                .sample("GetTime", "s1", hr("VFW_E_SAMPLE_TIME_NOT_SET"))
-                .sample("GetMediaTime", "s1", hr("VFW_E_MEDIA_TIME_NOT_SET"))
-                .sample("IsSyncPoint", "s1", hr("S_FALSE"))
-                .sample("IsPreroll", "s1", hr("S_FALSE"))
-                .sample("IsDiscontinuity", "s1", hr("S_FALSE"))
-                .sample("GetMediaType", "s1", hr("S_FALSE"))
+                .nothingSet("s1")
                 .vector();
     }
 
