@@ -210,6 +210,19 @@ class BlockingGetBufferTest {
         assertAllBack(allocator, 1);
     }
 
+    /** A timeout too long for a count of nanoseconds waits (it does not overflow into "now"). */
+    @Test
+    void getterWithHugeTimeoutWaitsForRelease() throws InterruptedException {
+        MonitorMemAllocator allocator = committed(1, 64);
+        MediaSample held = allocator.getBuffer(0);
+        TestThreads.Call<MediaSample> getter =
+                threads.start("getter", () -> allocator.getBuffer(0, Duration.ofSeconds(Long.MAX_VALUE)));
+        awaitWaiting(allocator, 1);
+        held.release();
+        getter.value().release();
+        assertAllBack(allocator, 1);
+    }
+
     /**
      * A release racing an interrupt or a timeout of one of two waiters never strands the buffer:
      * either the leaving waiter takes it, or the single signal reaches the other one. Repeated

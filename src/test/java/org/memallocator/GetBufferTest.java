@@ -18,6 +18,8 @@ import static org.memallocator.MemAllocator.AM_GBF_NOWAIT;
 import static org.memallocator.MemAllocator.AM_GBF_PREVFRAMESKIPPED;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,10 +124,24 @@ class GetBufferTest {
     void timedGetWithNonPositiveTimeoutDoesNotBlock(long nanos) throws InterruptedException {
         MonitorMemAllocator allocator = committed(1, 64);
         MediaSample held = allocator.getBuffer(0);
+        List<SpecAction> steps = new ArrayList<>();
+        allocator.setSpecTrace(e -> steps.add(e.action()));
         assertFailsUnchanged(allocator, VFW_E_TIMEOUT,
                 () -> allocator.getBuffer(0, Duration.ofNanos(nanos)));
+        assertEquals(List.of(SpecAction.GetBufferTimeout), steps, "refused without blocking");
+        allocator.setSpecTrace(null);
         held.release();
         allocator.getBuffer(0, Duration.ZERO).release();
+    }
+
+    /** A negative timeout too long for a count of nanoseconds is still "do not wait". */
+    @Test
+    void timedGetWithHugeNegativeTimeoutDoesNotBlock() throws InterruptedException {
+        MonitorMemAllocator allocator = committed(1, 64);
+        MediaSample held = allocator.getBuffer(0);
+        assertFailsUnchanged(allocator, VFW_E_TIMEOUT,
+                () -> allocator.getBuffer(0, Duration.ofSeconds(Long.MIN_VALUE)));
+        held.release();
     }
 
     /** One deadline for the whole call: it fails no earlier than the timeout. */

@@ -45,8 +45,10 @@ class MisuseTest {
     void releaseBufferOfForeignSampleIsInvalidArg() throws InterruptedException {
         MonitorMemAllocator other = committed(1, 64);
         MediaSample foreign = other.getBuffer(0);
-        assertEquals(E_INVALIDARG, assertRefused(MemAllocatorException.class,
-                () -> allocator.releaseBuffer(foreign)).hresult());
+        MemAllocatorException refused = assertRefused(MemAllocatorException.class,
+                () -> allocator.releaseBuffer(foreign));
+        assertEquals(E_INVALIDARG, refused.hresult());
+        assertTrue(refused.getMessage().contains("sample of another allocator"), refused.getMessage());
         foreign.release();
     }
 
@@ -55,8 +57,10 @@ class MisuseTest {
     void releaseBufferOfFreeSampleIsInvalidArg() throws InterruptedException {
         MediaSample sample = allocator.getBuffer(0);
         sample.release();
-        assertEquals(E_INVALIDARG, assertRefused(MemAllocatorException.class,
-                () -> allocator.releaseBuffer(sample)).hresult());
+        MemAllocatorException refused = assertRefused(MemAllocatorException.class,
+                () -> allocator.releaseBuffer(sample));
+        assertEquals(E_INVALIDARG, refused.hresult());
+        assertTrue(refused.getMessage().contains("sample not outstanding (released twice?)"), refused.getMessage());
         assertAllBack(allocator, 2);
     }
 
@@ -64,8 +68,10 @@ class MisuseTest {
     @Test
     void releaseBufferOfHeldSampleIsInvalidArg() throws InterruptedException {
         MediaSample sample = allocator.getBuffer(0);
-        assertEquals(E_INVALIDARG, assertRefused(MemAllocatorException.class,
-                () -> allocator.releaseBuffer(sample)).hresult());
+        MemAllocatorException refused = assertRefused(MemAllocatorException.class,
+                () -> allocator.releaseBuffer(sample));
+        assertEquals(E_INVALIDARG, refused.hresult());
+        assertTrue(refused.getMessage().contains("sample still referenced: call its release()"), refused.getMessage());
         assertEquals(0, sample.release());
         assertAllBack(allocator, 2);
     }
