@@ -97,6 +97,59 @@ class PathCoverTest {
         assertNotEquals(split[1], split[2]);
     }
 
+    // ------------------------------------------------------------ the walker's rules, on small graphs
+
+    private static final String[][] FOUR = {{"1", "x = 1"}, {"2", "x = 2"}, {"3", "x = 3"}, {"4", "x = 4"}};
+
+    /** The actions of each path of the default cover of a graph of {@link #FOUR}'s states. */
+    private static List<List<String>> walk(String... edges) {
+        return walk(PathCover.DEFAULT_MAX_STEPS, edges);
+    }
+
+    private static List<List<String>> walk(int maxSteps, String... edges) {
+        String[][] states = java.util.Arrays.stream(FOUR)
+                .filter(st -> java.util.Arrays.stream(edges).anyMatch(e -> e.startsWith(st[0] + " ") || e.endsWith(" " + st[0])))
+                .toArray(String[][]::new);
+        StateGraph g = StateGraph.fromDot(StateGraphTest.dot(states, edges));
+        BitSet all = new BitSet();
+        all.set(0, g.edges().size());
+        List<List<StateGraph.Edge>> paths = PathCover.cover(g, all, new BitSet(), maxSteps);
+        assertTrue(PathCover.coverage(g, paths).complete(), PathCover.coverage(g, paths).toString());
+        return paths.stream().map(p -> p.stream().map(StateGraph.Edge::action).toList()).toList();
+    }
+
+    @Test
+    void aSelfLoopIsTakenFirst() {
+        assertEquals(List.of(List.of("S", "A", "B")), walk("1 A 2", "2 B 1", "1 S 1"));
+    }
+
+    /** C leaves {1, 2} for ever: the walk first finishes X and Y, though C sorts before them. */
+    @Test
+    void aComponentIsFinishedBeforeAnIrreversibleStepLeavesIt() {
+        assertEquals(List.of(List.of("X", "Y", "C", "L")), walk("1 X 2", "2 Y 1", "1 C 3", "3 L 3"));
+    }
+
+    /** From 1, C leads to a state with nothing left to cover, D to one with R left: D goes first. */
+    @Test
+    void anEdgeToAStateWithUncoveredEdgesIsPreferred() {
+        assertEquals(List.of(List.of("A", "Q", "D", "R", "C")),
+                walk("1 A 2", "2 Q 1", "1 C 2", "1 D 3", "3 R 1"));
+    }
+
+    /** Stuck at 1 with D (3 to 2) uncovered, the walk detours over covered A and B instead of ending. */
+    @Test
+    void aDetourOverCoveredEdgesReachesWhatIsLeft() {
+        assertEquals(List.of(List.of("A", "B", "C", "A", "B", "D")), walk("1 A 2", "2 B 3", "3 C 1", "3 D 2"));
+        assertEquals(List.of(List.of("A", "B", "C"), List.of("A", "B", "D")),
+                walk(0, "1 A 2", "2 B 3", "3 C 1", "3 D 2"), "no detours once maxSteps is reached");
+    }
+
+    /** After the component {1, 2, 3} is done, the walk detours back to 2 to leave by E. */
+    @Test
+    void aDetourReachesAnEdgeLeavingTheComponent() {
+        assertEquals(List.of(List.of("A", "B", "C", "A", "E")), walk("1 A 2", "2 B 3", "3 C 1", "2 E 4"));
+    }
+
     @Test
     void resolvesEachEdgeToADistinctModelTransition() {
         Transition[] byEdge = PathCover.resolve(GRAPH, MODEL);

@@ -87,6 +87,41 @@ class StateGraphTest {
     }
 
     @Test
+    void reportsAnEdgeOnlyTheActualGraphHas() {
+        StateGraph expected = StateGraph.fromDot(dot(STATES, "10 A 20", "20 A 30"));
+        StateGraph actual = StateGraph.fromDot(dot(STATES, "10 A 20", "20 A 30", "30 Z 30"));
+        assertEquals("the edges leaving a state differ, at depth 2\n  shortest path: Init -> A -> A\n"
+                        + "    /\\ x = 2\n    /\\ y = {1, 2}\n"
+                        + "  test.dot: 0 x, test.dot: 1 x Z ->\n    /\\ x = 2\n    /\\ y = {1, 2}",
+                StateGraph.difference(expected, actual).orElseThrow());
+    }
+
+    @Test
+    void reportsDifferentInitialStates() {
+        String[][] two = {STATES[0], STATES[1]};
+        String[][] other = {STATES[1], STATES[0]};
+        StateGraph expected = StateGraph.fromDot(dot(two, "10 A 20"));
+        StateGraph actual = StateGraph.fromDot(dot(other, "20 A 10"));
+        assertEquals("the initial states differ:\ntest.dot:\n/\\ x = 0\n/\\ y = {}\ntest.dot:\n/\\ x = 1\n/\\ y = {1}",
+                StateGraph.difference(expected, actual).orElseThrow());
+    }
+
+    /** A state only the actual graph has, shallower than one only the expected graph has, comes first. */
+    @Test
+    void reportsTheShallowerOfAMissingAndAnExtraState() {
+        String[][] deep = {STATES[0], STATES[1], STATES[2], {"40", "/\\ x = 3 /\\ y = {}"}};
+        String[][] shallow = {STATES[0], STATES[1], STATES[2], {"50", "/\\ x = 4 /\\ y = {}"}};
+        StateGraph expected = StateGraph.fromDot(dot(deep, "10 A 20", "20 A 30", "30 A 40"));
+        StateGraph actual = StateGraph.fromDot(dot(shallow, "10 A 20", "20 A 30", "10 B 50"));
+        String d = StateGraph.difference(expected, actual).orElseThrow();
+        assertTrue(d.startsWith("a state of test.dot is not in test.dot, at depth 1\n"
+                + "  shortest path in test.dot: Init -> B\n    /\\ x = 4"), d);
+        String reverse = StateGraph.difference(actual, expected).orElseThrow();
+        assertTrue(reverse.startsWith("a state of test.dot is not in test.dot, at depth 1\n"
+                + "  shortest path in test.dot: Init -> B\n"), reverse);
+    }
+
+    @Test
     void exploresTheModelLikeTlc() {
         // TLC 2.18 on these constants: 1033 distinct states, 26913 edges in the -dump dot file
         StateGraph g = StateGraph.explore(new MemAllocatorModel(List.of("t1", "t2"), 1, 2));
