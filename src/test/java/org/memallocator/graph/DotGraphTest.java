@@ -3,9 +3,13 @@ package org.memallocator.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DotGraphTest {
 
@@ -70,6 +74,31 @@ class DotGraphTest {
                 message(replace(4, "-5 [label=\"/\\\\ x = 0\"]")));
         assertEquals("g.dot:6: fingerprint 99999999999999999999 does not fit 64 bits",
                 message(replace(5, "99999999999999999999 -> 7 [label=\"Inc\"];")));
+    }
+
+    /** Spaces may stand around every token, as dot allows; the graph read is the same. */
+    @Test
+    void toleratesSpacesAroundTokens() {
+        List<String> spaced = replace(5, "-5  ->  7 [ label = \"Inc\" , color = black ] ;  ");
+        assertEquals(DotGraph.parse("g.dot", FILE).edges(), DotGraph.parse("g.dot", spaced).edges());
+        assertEquals(DotGraph.parse("g.dot", FILE).labels(),
+                DotGraph.parse("g.dot", replace(4, "-5 [ label = \"/\\\\ x = 0\\n/\\\\ s = \\\"a\\\"\" , style = filled ]")).labels());
+    }
+
+    /** Text after a statement is refused, quoted whole up to 40 characters, cut after that. */
+    @Test
+    void rejectsTrailingTextQuotingAtMostFortyCharacters() {
+        String forty = "x".repeat(40);
+        assertEquals("g.dot:6: unexpected '" + forty + "'",
+                message(replace(5, "-5 -> 7 [label=\"Inc\"]; " + forty)));
+        assertEquals("g.dot:6: unexpected '" + forty + "...'",
+                message(replace(5, "-5 -> 7 [label=\"Inc\"]; " + forty + "y")));
+    }
+
+    @Test
+    void readsAFile(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("g.dot"), FILE);
+        assertEquals(DotGraph.parse(file.toString(), FILE), DotGraph.read(file));
     }
 
     private static List<String> replace(int index, String line) {

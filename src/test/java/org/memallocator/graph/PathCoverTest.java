@@ -82,6 +82,8 @@ class PathCoverTest {
         assertEquals(first.size(), c.edgesCovered());
         assertFalse(c.complete());
         assertEquals(1, PathCover.coverage(GRAPH, List.of(List.of())).statesCovered());
+        assertEquals("states 1/4 (25.0%), transitions 3/8 (37.5%)", new PathCover.Coverage(1, 4, 3, 8).toString());
+        assertEquals("states 1/1 (100.0%), transitions 0/0 (0.0%)", new PathCover.Coverage(1, 1, 0, 0).toString());
     }
 
     @Test
@@ -171,10 +173,13 @@ class PathCoverTest {
     @Test
     void testPathsChainTheModelsStates() {
         List<PathCover.TestPath> paths = PathCover.testPaths(GRAPH.withoutDuplicates(), MODEL);
-        assertEquals(1, paths.get(0).number());
+        for (int i = 0; i < paths.size(); i++) {
+            assertEquals(i + 1, paths.get(i).number(), "numbered from 1");
+        }
         for (PathCover.TestPath p : paths) {
             var at = p.initial();
             for (PathCover.Step s : p.steps()) {
+                assertEquals(s.transition() == null ? s.edge().action() : s.transition().label(), s.label());
                 assertEquals(at, s.from());
                 assertEquals(GRAPH.states().get(s.edge().to()), s.to().render());
                 at = s.to();
