@@ -173,6 +173,8 @@ class PathCoverTest {
     @Test
     void testPathsChainTheModelsStates() {
         List<PathCover.TestPath> paths = PathCover.testPaths(GRAPH.withoutDuplicates(), MODEL);
+        assertEquals(PathCover.cover(GRAPH.withoutDuplicates()).size(), paths.size(), "one test path per path");
+        assertTrue(paths.size() > 1, paths.size() + " paths");
         for (int i = 0; i < paths.size(); i++) {
             assertEquals(i + 1, paths.get(i).number(), "numbered from 1");
         }
