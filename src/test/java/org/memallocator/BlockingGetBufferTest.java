@@ -21,6 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code GetBuffer} calls that block, with real threads: reference §2.4, §2.5, §5.3, gotchas 5–6,
@@ -198,25 +200,14 @@ class BlockingGetBufferTest {
         assertAllBack(allocator, 1);
     }
 
-    @Test
-    void timedGetterIsWokenByRelease() throws InterruptedException {
+    /** Also with a timeout too long for a count of nanoseconds (it must not overflow into "now"). */
+    @ParameterizedTest
+    @ValueSource(longs = {60, Long.MAX_VALUE})
+    void timedGetterIsWokenByRelease(long timeoutSeconds) throws InterruptedException {
         MonitorMemAllocator allocator = committed(1, 64);
         MediaSample held = allocator.getBuffer(0);
         TestThreads.Call<MediaSample> getter =
-                threads.start("getter", () -> allocator.getBuffer(0, Duration.ofMinutes(1)));
-        awaitWaiting(allocator, 1);
-        held.release();
-        getter.value().release();
-        assertAllBack(allocator, 1);
-    }
-
-    /** A timeout too long for a count of nanoseconds waits (it does not overflow into "now"). */
-    @Test
-    void getterWithHugeTimeoutWaitsForRelease() throws InterruptedException {
-        MonitorMemAllocator allocator = committed(1, 64);
-        MediaSample held = allocator.getBuffer(0);
-        TestThreads.Call<MediaSample> getter =
-                threads.start("getter", () -> allocator.getBuffer(0, Duration.ofSeconds(Long.MAX_VALUE)));
+                threads.start("getter", () -> allocator.getBuffer(0, Duration.ofSeconds(timeoutSeconds)));
         awaitWaiting(allocator, 1);
         held.release();
         getter.value().release();
