@@ -101,16 +101,19 @@ class PathCoverTest {
 
     // ------------------------------------------------------------ the walker's rules, on small graphs
 
-    private static final String[][] FOUR = {{"1", "x = 1"}, {"2", "x = 2"}, {"3", "x = 3"}, {"4", "x = 4"}};
-
-    /** The actions of each path of the default cover of a graph of {@link #FOUR}'s states. */
+    /**
+     * The actions of each path of the default cover of the graph of {@code edges} ("1 A 2": from
+     * state 1 by A to state 2; state i is "x = i", and the first edge's source is initial).
+     */
     private static List<List<String>> walk(String... edges) {
         return walk(PathCover.DEFAULT_MAX_STEPS, edges);
     }
 
     private static List<List<String>> walk(int maxSteps, String... edges) {
-        String[][] states = java.util.Arrays.stream(FOUR)
-                .filter(st -> java.util.Arrays.stream(edges).anyMatch(e -> e.startsWith(st[0] + " ") || e.endsWith(" " + st[0])))
+        String[][] states = java.util.Arrays.stream(edges)
+                .flatMap(e -> java.util.stream.Stream.of(e.split(" ")[0], e.split(" ")[2]))
+                .distinct()
+                .map(id -> new String[] {id, "x = " + id})
                 .toArray(String[][]::new);
         StateGraph g = StateGraph.fromDot(StateGraphTest.dot(states, edges));
         BitSet all = new BitSet();
