@@ -107,9 +107,14 @@ public final class Main implements Runnable {
 
     /** Reports what a command threw in one line and returns its exit code. */
     static int failure(Throwable e, PrintWriter err) {
-        err.println("memallocator: " + describe(e));
+        err.println("memallocator: " + oneLine(describe(e)));
         err.flush();
         return EXIT_USAGE;
+    }
+
+    /** {@code text} with its line breaks (and the blanks around them) made single spaces. */
+    static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**
@@ -159,7 +164,7 @@ public final class Main implements Runnable {
      * unfinished.
      */
     private static void uncaughtInOtherThread(Thread thread, Throwable e) {
-        System.err.println("memallocator: in thread " + thread.getName() + ": " + describe(e));
+        System.err.println("memallocator: in thread " + thread.getName() + ": " + oneLine(describe(e)));
         System.err.flush();
         if (e instanceof VirtualMachineError) {
             System.out.flush();

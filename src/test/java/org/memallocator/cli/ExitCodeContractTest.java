@@ -155,6 +155,7 @@ class ExitCodeContractTest {
         assertTrue(Main.describe(new OutOfMemoryError("Metaspace")).contains("-XX:MaxMetaspaceSize"));
         assertTrue(Main.describe(new OutOfMemoryError("GC overhead limit exceeded")).contains("-Xmx"));
         assertTrue(Main.describe(new StackOverflowError()).contains("-Xss"));
+        assertEquals("a b c", Main.oneLine("a\n  b\r\nc\n"));
         String bug = Main.describe(new IllegalStateException("boom"));
         assertTrue(bug.startsWith("internal error: java.lang.IllegalStateException: boom at "), bug);
     }
