@@ -1,10 +1,11 @@
 package org.memallocator.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.memallocator.oracle.History;
 import org.memallocator.oracle.HistoryChecker;
 import org.memallocator.oracle.HistoryFormatException;
 import org.memallocator.oracle.Verdict;
@@ -34,19 +35,17 @@ public final class CheckHistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = command.commandLine().getOut();
-        if (!Files.isRegularFile(file)) {
-            throw new Main.UsageError("history file not found: " + file);
-        }
+        InputFile.requireRegularFile(file, "history");
         if (budget < 1) {
             throw new Main.UsageError("--budget must be at least 1, not " + budget);
         }
         Verdict v;
-        try {
-            v = new HistoryChecker(budget).verdict(org.memallocator.oracle.History.read(file));
+        try (BufferedReader in = InputFile.open(file)) {
+            v = new HistoryChecker(budget).verdict(History.parse(in, file.toString()));
         } catch (HistoryFormatException e) {
             throw new Main.UsageError(e.getMessage());
         } catch (IOException e) {
-            throw new Main.UsageError("cannot read " + file + ": " + e.getMessage());
+            throw InputFile.readError(file, e);
         }
         out.println(v);
         return v.linearizable() ? 0 : Main.EXIT_VIOLATION;
