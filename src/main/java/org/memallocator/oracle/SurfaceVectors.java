@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.memallocator.AllocatorProperties;
+import org.memallocator.HResult;
 import org.memallocator.MemAllocator;
 
 /**
  * The hand-written conformance vectors: what the spec abstracts away and a port must still get
- * right. Properties and their rounding (directshow.md section 8.8-8.11), the sample surface (times,
- * media times, flags, actual length, media type: sections 2.9, 2.10, 8.13-8.17, 8.21), the recycle
- * rules (8.12), reference counts (8.18), AM_GBF_NOWAIT's order of checks (8.7), the deferred
- * decommit and its cancellation (8.1-8.4). Every step runs on the driver thread, {@code main};
- * every expected value is computed here with {@link AllocatorProperties}' own rules.
+ * right. Properties and their rounding (PORTING.md gotchas 8-11), the arithmetic edge cases a port
+ * can get wrong (PORTING.md section 2, "Arithmetic": negative and zero sizes, prefixes and counts,
+ * cbAlign 1 and 65536, rounding across INT_MAX, count times stride beyond 32 bits), the sample
+ * surface (times, media times, flags, actual length, media type: gotchas 13-17 and 21), the recycle
+ * rules (12), reference counts (18), AM_GBF_NOWAIT's order of checks (7), the deferred decommit and
+ * its cancellation (1-4). Every step runs on the driver thread, {@code main}; every expected value is
+ * computed here with {@link AllocatorProperties}' own rules (and {@code SurfaceVectorsTest} pins the
+ * arithmetic ones to literal values and replays them on the executable model).
  */
 final class SurfaceVectors {
 
@@ -24,7 +28,8 @@ final class SurfaceVectors {
 
     static List<ObjectNode> all() {
         return List.of(properties(), freshSample(), times(), mediaTimes(), flags(), actualLength(), mediaType(),
-                recycle(), getBufferTimes(), refCount(), noWaitOrder(), deferredDecommit(), idempotent());
+                recycle(), getBufferTimes(), refCount(), noWaitOrder(), deferredDecommit(), idempotent(),
+                rounding(), commitLayout(), alignmentExtremes());
     }
 
     /** Builds the steps of one vector. */
@@ -149,7 +154,7 @@ final class SurfaceVectors {
         return new B("properties", "SetProperties/GetProperties: all zero at first; rounding of cbBuffer + cbPrefix "
                 + "up to cbAlign (the prefix counts); a refused request changes nothing; Commit's VFW_E_SIZENOTSET "
                 + "(count 0, rounded size 0) and E_OUTOFMEMORY (negative prefix); ALREADY_COMMITTED, and "
-                + "BUFFERS_OUTSTANDING while a decommit is pending (directshow.md 8.2, 8.8-8.11)")
+                + "BUFFERS_OUTSTANDING while a decommit is pending (PORTING.md gotchas 2, 8-11)")
                 .getProperties(AllocatorProperties.NONE)
                 .commit("VFW_E_SIZENOTSET", false)
                 .setProperties(prefixed, "S_OK")
@@ -180,7 +185,7 @@ final class SurfaceVectors {
 
     static ObjectNode freshSample() {
         return new B("fresh-sample", "A sample fresh from GetBuffer: size = the rounded cbBuffer, actual length = "
-                + "size, no times, no media times, no flags, no media type (directshow.md 2.10, 8.21)")
+                + "size, no times, no media times, no flags, no media type (PORTING.md gotcha 21)")
                 .oneSample()
                 .sample("GetSize", "s1", VectorJson.obj("hr", "S_OK", "size", SIZE))
                 .sample("GetActualDataLength", "s1", VectorJson.obj("hr", "S_OK", "length", SIZE))
@@ -191,7 +196,7 @@ final class SurfaceVectors {
     static ObjectNode times() {
         return new B("times", "SetTime/GetTime: both times; start only gives VFW_S_NO_STOP_TIME with end = start "
                 + "+ 1; a null start clears both (the end is ignored); end < start is not checked "
-                + "(directshow.md 8.14)")
+                + "(PORTING.md gotcha 14)")
                 .oneSample()
                 .sample("SetTime", "s1", range(10L, 20L), ok())
                 .sample("GetTime", "s1", time("S_OK", 10, 20))
@@ -211,7 +216,7 @@ final class SurfaceVectors {
         long big = 1L << 33;
         return new B("media-times", "SetMediaTime/GetMediaTime: a start without an end is E_POINTER and changes "
                 + "nothing; a null start clears them; ranges of 2^31 and more are kept whole (64-bit, as Wine; "
-                + "Microsoft keeps a 32-bit offset) (directshow.md 8.15)")
+                + "Microsoft keeps a 32-bit offset) (PORTING.md gotcha 15)")
                 .oneSample()
                 .sample("SetMediaTime", "s1", range(100L, 200L), ok())
                 .sample("GetMediaTime", "s1", time("S_OK", 100, 200))
@@ -226,7 +231,7 @@ final class SurfaceVectors {
 
     static ObjectNode flags() {
         return new B("flags", "SetSyncPoint/SetPreroll/SetDiscontinuity and their Is* (S_OK set, S_FALSE clear), "
-                + "each independent of the others (directshow.md 2.10)")
+                + "each independent of the others; the final Release clears all three (PORTING.md gotcha 12)")
                 .oneSample()
                 .sample("SetSyncPoint", "s1", flag(true), ok())
                 .sample("IsSyncPoint", "s1", hr("S_OK"))
@@ -248,7 +253,8 @@ final class SurfaceVectors {
 
     static ObjectNode actualLength() {
         return new B("actual-length", "SetActualDataLength accepts 0..GetSize() only, else VFW_E_BUFFER_OVERFLOW "
-                + "with nothing changed (directshow.md 8.16)")
+                + "with nothing changed, also for -1, INT_MIN and INT_MAX (Microsoft accepts negative lengths) "
+                + "(PORTING.md gotcha 16)")
                 .oneSample()
                 .sample("SetActualDataLength", "s1", VectorJson.obj("length", 0), ok())
                 .sample("GetActualDataLength", "s1", VectorJson.obj("hr", "S_OK", "length", 0))
@@ -257,6 +263,9 @@ final class SurfaceVectors {
                 .sample("SetActualDataLength", "s1", VectorJson.obj("length", SIZE + 1), hr("VFW_E_BUFFER_OVERFLOW"))
                 .sample("GetActualDataLength", "s1", VectorJson.obj("hr", "S_OK", "length", SIZE))
                 .sample("SetActualDataLength", "s1", VectorJson.obj("length", -1), hr("VFW_E_BUFFER_OVERFLOW"))
+                .sample("SetActualDataLength", "s1", VectorJson.obj("length", Integer.MIN_VALUE), hr("VFW_E_BUFFER_OVERFLOW"))
+                .sample("SetActualDataLength", "s1", VectorJson.obj("length", Integer.MAX_VALUE), hr("VFW_E_BUFFER_OVERFLOW"))
+                .sample("GetActualDataLength", "s1", VectorJson.obj("hr", "S_OK", "length", SIZE))
                 .sample("SetActualDataLength", "s1", VectorJson.obj("length", 42), ok())
                 .sample("GetActualDataLength", "s1", VectorJson.obj("hr", "S_OK", "length", 42))
                 .vector();
@@ -266,7 +275,7 @@ final class SurfaceVectors {
         ObjectNode none = VectorJson.obj();
         none.putNull("mediaType");
         return new B("media-type", "SetMediaType/GetMediaType: S_FALSE when there is none; SetMediaType(NULL) "
-                + "is S_OK and removes it (directshow.md 8.17). Media types are opaque strings here.")
+                + "is S_OK and removes it (PORTING.md gotcha 17). Media types are opaque strings here.")
                 .oneSample()
                 .sample("SetMediaType", "s1", VectorJson.obj("mediaType", "video/x-test"), ok())
                 .sample("GetMediaType", "s1", VectorJson.obj("hr", "S_OK", "mediaType", "video/x-test"))
@@ -278,7 +287,7 @@ final class SurfaceVectors {
     static ObjectNode recycle() {
         return new B("recycle", "The final Release clears the flags, both time-valid flags, the media time and the "
                 + "media type, and keeps the actual length; the one buffer comes back as the same sample "
-                + "(directshow.md 8.12)")
+                + "(PORTING.md gotcha 12)")
                 .oneSample()
                 .sample("SetActualDataLength", "s1", VectorJson.obj("length", 23), ok())
                 .sample("SetTime", "s1", range(1L, 2L), ok())
@@ -297,7 +306,7 @@ final class SurfaceVectors {
 
     static ObjectNode getBufferTimes() {
         return new B("getbuffer-times", "GetBuffer ignores its start and end times: the sample has no time set "
-                + "(directshow.md 8.13)")
+                + "(PORTING.md gotcha 13)")
                 .setProperties(ONE, "S_OK")
                 .commit("S_OK", true)
                 .step("GetBuffer", VectorJson.obj("flags", 0, "startTime", 1000L, "endTime", 2000L),
@@ -308,7 +317,7 @@ final class SurfaceVectors {
 
     static ObjectNode refCount() {
         return new B("refcount", "AddRef and Release return the new count; the final Release (0) hands the "
-                + "buffer back, and GetBuffer gives it out again with count 1 (directshow.md 8.18)")
+                + "buffer back, and GetBuffer gives it out again with count 1 (PORTING.md gotcha 18)")
                 .oneSample()
                 .refs("AddRef", "s1", 2)
                 .refs("AddRef", "s1", 3)
@@ -326,7 +335,7 @@ final class SurfaceVectors {
     static ObjectNode noWaitOrder() {
         return new B("nowait-order", "AM_GBF_NOWAIT: VFW_E_NOT_COMMITTED before VFW_E_TIMEOUT, also while a "
                 + "decommit is pending; Commit during a pending decommit cancels it without allocating, and the "
-                + "sample that comes back is handed out again (directshow.md 8.2, 8.3, 8.7)")
+                + "sample that comes back is handed out again (PORTING.md gotchas 2, 3, 7)")
                 .getFails(MemAllocator.AM_GBF_NOWAIT, "VFW_E_NOT_COMMITTED")
                 .oneSample()
                 .getFails(MemAllocator.AM_GBF_NOWAIT, "VFW_E_TIMEOUT")
@@ -343,7 +352,7 @@ final class SurfaceVectors {
     static ObjectNode deferredDecommit() {
         return new B("deferred-decommit", "Decommit with samples out returns S_OK at once; the samples stay usable "
                 + "until their final Release; the last one completes the decommit and the memory goes, so the next "
-                + "Commit allocates anew (directshow.md 8.1)")
+                + "Commit allocates anew (PORTING.md gotcha 1)")
                 .setProperties(new AllocatorProperties(2, 100, 8, 0), "S_OK")
                 .commit("S_OK", true)
                 .get(0, "s1", List.of("s1", "s2"))
@@ -363,7 +372,7 @@ final class SurfaceVectors {
 
     static ObjectNode idempotent() {
         return new B("idempotent", "Commit and Decommit are idempotent: a second call returns S_OK and changes "
-                + "nothing (directshow.md 8.4)")
+                + "nothing (PORTING.md gotcha 4)")
                 .setProperties(ONE, "S_OK")
                 .commit("S_OK", true)
                 .commit("S_OK", false)
@@ -374,6 +383,89 @@ final class SurfaceVectors {
                 .refs("Release", "s1", 0)
                 .decommit()
                 .getFails(MemAllocator.AM_GBF_NOWAIT, "VFW_E_NOT_COMMITTED")
+                .vector();
+    }
+
+    // ------------------------------------------------------------ arithmetic edge cases
+
+    /** Requests whose rounding a port can get wrong, each granted as {@link AllocatorProperties#rounded()}. */
+    static final List<AllocatorProperties> ROUNDING = List.of(
+            new AllocatorProperties(1, 100, 1, 0),                  // cbAlign 1: no rounding
+            new AllocatorProperties(1, 7, 1, 3),
+            new AllocatorProperties(1, 1, 65536, 0),                // cbAlign 65536
+            new AllocatorProperties(1, 1, 65536, 100),              // the prefix counts: 65536 - 100
+            new AllocatorProperties(1, 0, 16, 0),                   // zero size stays 0
+            new AllocatorProperties(1, -5, 8, 0),                   // negative sum: ceiling 0 (C's % gives 8)
+            new AllocatorProperties(1, -20, 8, 0),                  // ceiling -16 (C's % gives -8)
+            new AllocatorProperties(1, -5, 8, -3),                  // negative sum and prefix: -5
+            new AllocatorProperties(1, 100, 8, -3),                 // negative prefix: 97 up to 104, + 3
+            new AllocatorProperties(0, 100, 8, 0),                  // counts are echoed, not validated
+            new AllocatorProperties(-3, 100, 8, 0),
+            new AllocatorProperties(1, Integer.MAX_VALUE, 8, 0),    // rounds up past INT_MAX: saturated
+            new AllocatorProperties(1, Integer.MAX_VALUE - 1, 4, 0),
+            new AllocatorProperties(1, Integer.MAX_VALUE - 7, 16, 8), // the sum is 2^31 (wraps in 32 bits); exact
+            new AllocatorProperties(1, 100, 65536, Integer.MAX_VALUE), // the sum needs 64 bits: 65537
+            new AllocatorProperties(1, Integer.MIN_VALUE, 8, 0),    // INT_MIN stays
+            new AllocatorProperties(1, Integer.MIN_VALUE, 8, -1));  // the sum is below INT_MIN: -2147483647
+
+    static ObjectNode rounding() {
+        B b = new B("rounding", "SetProperties' rounding at its edges: cbAlign 1 and 65536; zero and negative "
+                + "sizes and prefixes (a true ceiling: for cbBuffer -5, cbAlign 8 the size is 0, where Microsoft's "
+                + "% gives 8); counts echoed unvalidated; sums computed in 64 bits; a size rounded past INT_MAX "
+                + "saturated at INT_MAX (PORTING.md section 2, Arithmetic)");
+        for (AllocatorProperties request : ROUNDING) {
+            b.setProperties(request, "S_OK").getProperties(request.rounded());
+        }
+        return b.vector();
+    }
+
+    /** Stored properties Commit must refuse (or accept), each with {@link AllocatorProperties#commitError()}. */
+    static final List<AllocatorProperties> LAYOUTS = List.of(
+            new AllocatorProperties(0, 100, 8, 0),                  // no buffers
+            new AllocatorProperties(-1, 100, 8, 0),                 // a negative count
+            new AllocatorProperties(1, 0, 16, 0),                   // zero size
+            new AllocatorProperties(1, -5, 8, 0),                   // rounded to 0
+            new AllocatorProperties(1, -20, 8, 0),                  // rounded to -16
+            new AllocatorProperties(1, -5, 8, -3),                  // size before prefix: VFW_E_SIZENOTSET
+            new AllocatorProperties(1, 100, 8, -3),                 // a negative prefix
+            new AllocatorProperties(1, Integer.MAX_VALUE, 8, 0),    // saturated: the block needs the slack
+            new AllocatorProperties(2, 1 << 30, 1, 0),              // count * stride = 2^31
+            new AllocatorProperties(65536, 65536, 1, 0),            // count * stride = 2^32: 0 in 32 bits
+            new AllocatorProperties(3, 1431655766, 2, 0),           // 2^32 + 2: 2 in 32 bits
+            new AllocatorProperties(1, Integer.MAX_VALUE - 99, 1, 100), // the stride alone passes INT_MAX
+            new AllocatorProperties(1, Integer.MAX_VALUE - 7, 16, 8), // stride 2^31
+            new AllocatorProperties(2, 1, 1, 0));                   // fits: S_OK
+
+    static ObjectNode commitLayout() {
+        B b = new B("commit-layout", "Commit's layout checks, in 64 bits: VFW_E_SIZENOTSET for a count or rounded "
+                + "size <= 0 (checked first), E_OUTOFMEMORY for a negative prefix or a block of count * (size + "
+                + "prefix) + cbAlign - 1 bytes above INT_MAX, including products that wrap to small numbers in 32 "
+                + "bits (PORTING.md section 2, Arithmetic)");
+        for (AllocatorProperties request : LAYOUTS) {
+            HResult hr = request.rounded().commitError();
+            b.setProperties(request, "S_OK").commit(hr.name(), hr == HResult.S_OK);
+        }
+        return b.get(0, "s1", List.of("s1", "s2"))
+                .sample("GetSize", "s1", VectorJson.obj("hr", "S_OK", "size", 1))
+                .vector();
+    }
+
+    static ObjectNode alignmentExtremes() {
+        AllocatorProperties widest = new AllocatorProperties(2, 1, 65536, 16);
+        AllocatorProperties narrowest = new AllocatorProperties(3, 5, 1, 0);
+        return new B("align-extremes", "Committed buffers at the extreme alignments: cbAlign 65536 with a prefix "
+                + "(size 65536 - 16 = 65520) and cbAlign 1 (size as asked) (PORTING.md section 2, Arithmetic)")
+                .setProperties(widest, "S_OK")
+                .commit("S_OK", true)
+                .get(0, "s1", List.of("s1", "s2"))
+                .sample("GetSize", "s1", VectorJson.obj("hr", "S_OK", "size", widest.rounded().cbBuffer()))
+                .refs("Release", "s1", 0)
+                .decommit()
+                .setProperties(narrowest, "S_OK")
+                .commit("S_OK", true)
+                .get(0, "s1", List.of("s1", "s2", "s3"))
+                .sample("GetSize", "s1", VectorJson.obj("hr", "S_OK", "size", 5))
+                .refs("Release", "s1", 0)
                 .vector();
     }
 }

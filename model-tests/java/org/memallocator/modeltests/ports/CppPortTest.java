@@ -1,0 +1,262 @@
+package org.memallocator.modeltests.ports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.memallocator.cli.Main;
+import org.memallocator.oracle.HistoryChecker;
+import org.memallocator.oracle.Verdict;
+
+/**
+ * The C++ reference port of {@code docs/ports/cpp}: built with {@code build.sh} (plain g++, with
+ * {@code -fsanitize=address,undefined} where the compiler has them) once per content of its sources,
+ * cached under {@code target/cpp-port/}; its runner passes the conformance vectors of TLC's graph that
+ * it can run (every family but {@code interrupt}); histories it records from 4 threads are linearizable;
+ * and each of its three broken builds is caught.
+ *
+ * <p>Cost in {@code mvn verify}: the vectors are generated once (as {@code VectorsFromTlcTest} does),
+ * then the runner runs every surface and wakeall vector and every 4th core, timed and hold vector (the
+ * full set with {@code -Plong}, about 30 s more). Skipped, with a message, only when no C++ compiler
+ * is on the PATH.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class CppPortTest {
+
+    private static final Path REPO = Path.of(System.getProperty("memallocator.repo", ".")).toAbsolutePath();
+    private static final Path PORT = REPO.resolve("docs/ports/cpp");
+    private static final boolean LONG = "long".equals(System.getProperty("memallocator.budget"));
+    private static final List<String> BROKEN = List.of("DECOMMIT_NOTIFY_ONE", "IF_NOT_WHILE", "EARLY_FREE");
+    private static final Pattern SUMMARY =
+            Pattern.compile("(\\d+) vectors: (\\d+) passed, (\\d+) failed, (\\d+) skipped");
+
+    @TempDir
+    static Path tmp;
+
+    static Path build;
+    static Path vectors;
+
+    record Result(int exit, String out) {
+    }
+
+    @BeforeAll
+    static void buildAndGenerate() throws Exception {
+        String cxx = System.getenv().getOrDefault("CXX", "g++");
+        assumeTrue(run(List.of(cxx, "--version"), 60).exit() == 0,
+                "no C++ compiler (" + cxx + ", or $CXX) on the PATH: the C++ port of docs/ports/cpp is not checked");
+        build = REPO.resolve("target/cpp-port/" + sourceHash());
+        for (String variant : concat(List.of(""), BROKEN)) {
+            Path runner = build.resolve(variant).resolve("run_vectors");
+            if (!Files.isExecutable(runner)) {
+                List<String> cmd = new ArrayList<>(List.of("sh", PORT.resolve("build.sh").toString(), build.toString()));
+                if (!variant.isEmpty()) {
+                    cmd.add(variant);
+                }
+                Result r = run(cmd, 600);
+                assertEquals(0, r.exit(), "build.sh " + variant + " failed:\n" + r.out());
+            }
+        }
+        vectors = tmp.resolve("vectors");
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Main.execute("vectors", "--out", vectors.toString(), "--workers", "2");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theRunnerPassesEveryVectorItsProfileCanRun() throws Exception {
+        List<Result> runs = new ArrayList<>();
+        runs.add(runVectors("", "--only", "surface,wakeall"));
+        runs.add(runVectors("", "--only", "core,timed,hold", "--every", LONG ? "1" : "4"));
+        int passed = 0;
+        for (Result r : runs) {
+            System.out.println(r.out().strip());
+            assertEquals(0, r.exit(), r.out());
+            Matcher m = summary(r);
+            assertEquals("0", m.group(3), r.out());
+            passed += Integer.parseInt(m.group(2));
+        }
+        int surface = count("surface-");
+        assertTrue(Integer.parseInt(summary(runs.get(0)).group(2)) == surface + 1, runs.get(0).out());
+        assertTrue(passed > (LONG ? 4000 : 1000), passed + " vectors passed");
+    }
+
+    @Test
+    void recordedHistoriesFromFourThreadsAreLinearizable() throws Exception {
+        for (int seed = 1; seed <= 2; seed++) {
+            Path h = tmp.resolve("history-" + seed + ".jsonl");
+            Result r = run(List.of(build.resolve("record_history").toString(), "--out", h.toString(),
+                    "--threads", "4", "--ops", "3000", "--seed", Integer.toString(seed)), 120);
+            assertEquals(0, r.exit(), r.out());
+            List<String> lines = Files.readAllLines(h);
+            assertTrue(lines.size() >= 6000, lines.size() + " events");
+            assertTrue(lines.stream().anyMatch(l -> l.contains("\"thread\":\"t4\"")), "4 threads");
+            Verdict v = HistoryChecker.check(h);
+            assertTrue(v.linearizable(), v.toString());
+        }
+    }
+
+    /**
+     * Recheck (a held call let go with nothing free must park again): a hand-written hold vector,
+     * until the generator writes some. t2 blocks; main's final Release wakes it; main barges in and
+     * takes the buffer; t2, let go, must wait again; the next Release wakes it for good.
+     */
+    static final String RECHECK_VECTOR = """
+            {"format":"memallocator-vectors/1","name":"hold-recheck","description":"a woken waiter that finds \
+            nothing free waits again","threads":["t1","t2"],"requires":["hold"],"steps":[
+            {"step":1,"thread":"t1","op":"SetProperties","args":{"request":{"cBuffers":1,"cbBuffer":100,"cbAlign":8,\
+            "cbPrefix":0}},"expect":{"hr":"S_OK","props":{"cBuffers":1,"cbBuffer":104,"cbAlign":8,"cbPrefix":0}}},
+            {"step":2,"thread":"t1","op":"Commit","args":{},"expect":{"hr":"S_OK","allocates":true}},
+            {"step":3,"thread":"t1","op":"GetBuffer","args":{"flags":0},"expect":{"hr":"S_OK","sample":"s1","free":["s1"]}},
+            {"step":4,"thread":"t2","op":"GetBuffer","args":{"flags":0},"expect":{"blocks":true,"until":8}},
+            {"step":5,"thread":"main","op":"Release","args":{"sample":"s1"},"expect":{"hr":"S_OK","refs":0}},
+            {"step":6,"thread":"t1","op":"GetBuffer","args":{"flags":0},"expect":{"hr":"S_OK","sample":"s1","free":["s1"]}},
+            {"step":7,"thread":"main","op":"Recheck","args":{"thread":"t2"},"expect":{"hr":"S_OK"}},
+            {"step":8,"thread":"main","op":"Release","args":{"sample":"s1"},"expect":{"hr":"S_OK","refs":0},
+             "wakes":[{"thread":"t2","hr":"S_OK","sample":"s1","free":["s1"]}]}]}
+            """;
+
+    @Test
+    void theRecheckStepPassesOnTheSoundBuild() throws Exception {
+        Result r = runVectorsIn(recheckVectors(), "");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("1 vectors: 1 passed, 0 failed"), r.out());
+    }
+
+    /**
+     * Each broken build fails vectors the sound build passes: Decommit's notify_one leaves a waiter
+     * of wakeall-0001 asleep; the early free lets SetProperties succeed with samples out
+     * (surface-properties; a use of a freed sample would also stop the sanitized runner); the
+     * {@code if} fails the Recheck vector and, recorded, gives a history the checker rejects.
+     */
+    @Test
+    void eachBrokenBuildIsCaught() throws Exception {
+        Result notifyOne = runVectors("DECOMMIT_NOTIFY_ONE", "--only", "wakeall", "--patience-ms", "1000");
+        assertEquals(1, notifyOne.exit(), notifyOne.out());
+        assertTrue(notifyOne.out().contains("FAILED wakeall-0001: step 6 (main Decommit): the blocked call of "),
+                notifyOne.out());
+
+        Result earlyFree = runVectors("EARLY_FREE", "--only", "surface", "--max-failures", "1");
+        assertEquals(1, earlyFree.exit(), earlyFree.out());
+        assertTrue(earlyFree.out().contains("FAILED surface-properties: step 22 (main SetProperties): expected "
+                + "VFW_E_BUFFERS_OUTSTANDING, got S_OK"), earlyFree.out());
+
+        Result ifNotWhile = runVectorsIn(recheckVectors(), "IF_NOT_WHILE");
+        assertEquals(1, ifNotWhile.exit(), ifNotWhile.out());
+        assertTrue(ifNotWhile.out().contains("FAILED hold-recheck: step 7 (main Recheck): Recheck: the call of t2 returned "
+                + "VFW_E_TIMEOUT, but it must wait again"), ifNotWhile.out());
+
+        Path h = tmp.resolve("if-not-while.jsonl");
+        Result recorded = run(List.of(build.resolve("IF_NOT_WHILE/record_history").toString(), "--out", h.toString(),
+                "--threads", "4", "--ops", "3000", "--seed", "1"), 120);
+        assertEquals(0, recorded.exit(), recorded.out());
+        Verdict v = HistoryChecker.check(h);
+        assertFalse(v.linearizable(), "the if build's history was accepted");
+        assertTrue(v.toString().contains("returned VFW_E_TIMEOUT, but without AM_GBF_NOWAIT or a timeout"), v.toString());
+    }
+
+    private static Path recheckVectors() throws IOException {
+        Path dir = tmp.resolve("recheck");
+        if (Files.notExists(dir)) {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("hold-recheck.json"), RECHECK_VECTOR);
+            Files.writeString(dir.resolve("index.json"), "{\"vectors\":[{\"file\":\"hold-recheck.json\"}]}");
+        }
+        return dir;
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    /** The runner of a build ("" the sound one) on the generated vectors. */
+    private static Result runVectors(String variant, String... args) throws Exception {
+        return runVectorsIn(vectors, variant, args);
+    }
+
+    private static Result runVectorsIn(Path dir, String variant, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(build.resolve(variant).resolve("run_vectors").toString()));
+        cmd.addAll(List.of(args));
+        cmd.add(dir.toString());
+        return run(cmd, 600);
+    }
+
+    private static Matcher summary(Result r) {
+        Matcher m = SUMMARY.matcher(r.out());
+        assertTrue(m.find(), "no summary line:\n" + r.out());
+        return m;
+    }
+
+    private static int count(String prefix) throws IOException {
+        try (Stream<Path> s = Files.list(vectors)) {
+            return (int) s.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+        }
+    }
+
+    private static Result run(List<String> cmd, int seconds) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException notFound) {
+            return new Result(-1, notFound.toString());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try {
+                p.getInputStream().transferTo(out);
+            } catch (IOException ignored) {
+                // the process died; what was read is kept
+            }
+        });
+        reader.start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            reader.join(5000);
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + seconds + " s:\n" + out);
+        }
+        reader.join(5000);
+        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A hash of the port's sources: a new build directory whenever one changes. */
+    private static String sourceHash() throws IOException, NoSuchAlgorithmException {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (Stream<Path> s = Files.list(PORT)) {
+            for (Path f : s.sorted().toList()) {
+                md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(f));
+            }
+        }
+        return HexFormat.of().formatHex(md.digest(), 0, 8);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
