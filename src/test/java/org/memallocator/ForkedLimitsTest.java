@@ -44,6 +44,16 @@ class ForkedLimitsTest {
         assertProbePasses(List.of("-XX:+DisableExplicitGC", "-XX:MaxDirectMemorySize=16m"), "slow-commit");
     }
 
+    /**
+     * Defect 1's race: a setProperties, and a commit, that come while a commit allocates outside the
+     * lock. The slow commit takes effect after them, with the state as it then is.
+     */
+    @Test
+    void commitRacingSetPropertiesLaysOutThePropertiesInForce() throws Exception {
+        assertProbePasses(List.of("-XX:+DisableExplicitGC", "-XX:MaxDirectMemorySize=16m"), "race-set-properties");
+        assertProbePasses(List.of("-XX:+DisableExplicitGC", "-XX:MaxDirectMemorySize=16m"), "race-commit");
+    }
+
     private static void assertProbePasses(List<String> jvmOptions, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

@@ -18,6 +18,8 @@ public final class LimitsProbe {
             case "cycles" -> cycles(Integer.parseInt(args[1]));
             case "heap" -> heapExhausted();
             case "slow-commit" -> slowCommitBlocksNobody();
+            case "race-set-properties" -> raceWithSetProperties(false);
+            case "race-commit" -> raceWithSetProperties(true);
             default -> "unknown scenario " + args[0];
         };
         if (problem != null) {
@@ -113,6 +115,64 @@ public final class LimitsProbe {
         Throwable t = thrown.get();
         return t instanceof MemAllocatorException e && e.hresult() == HResult.E_OUTOFMEMORY ? null
                 : "the commit over the direct-memory cap gave " + t;
+    }
+
+    /**
+     * While a commit of 32 MiB is in its failing direct allocation (run with a 16 MiB cap), another
+     * thread sets other properties (2 x 64 bytes), and with {@code alsoCommit} commits them. The
+     * slow commit has not taken effect, so the new properties are accepted; then its step happens
+     * with the state as it is: it lays out the new properties itself (S_OK, 2 free), or finds the
+     * allocator committed by the other thread (S_OK, nothing more allocated). Either way one
+     * Commit step of each call, and the allocator's memory is laid out for the properties in force.
+     */
+    private static String raceWithSetProperties(boolean alsoCommit) throws InterruptedException {
+        MonitorMemAllocator allocator = new MonitorMemAllocator();
+        List<SpecEvent> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        allocator.setSpecTrace(steps::add);
+        allocator.setProperties(new AllocatorProperties(32, 1 << 20, 1, 0));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread committer = new Thread(() -> {
+            try {
+                allocator.commit();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "committer");
+        committer.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!inDirectAllocation(committer)) {
+            if (System.nanoTime() > deadline || !committer.isAlive()) {
+                return "never saw the commit in its direct allocation (" + thrown.get() + ")";
+            }
+            Thread.onSpinWait();
+        }
+        try {
+            allocator.setProperties(new AllocatorProperties(2, 64, 1, 0));
+            if (alsoCommit) {
+                allocator.commit();
+            }
+        } catch (MemAllocatorException e) {
+            return "the other thread was refused while the slow commit had not taken effect: " + e.getMessage();
+        }
+        committer.join(10_000);
+        if (committer.isAlive() || thrown.get() != null) {
+            return "the slow commit did not end with S_OK: " + thrown.get();
+        }
+        long commits = steps.stream().filter(e -> e.action() == SpecAction.Commit).count();
+        if (commits != (alsoCommit ? 2 : 1) || steps.stream().anyMatch(e -> e.result() != HResult.S_OK)) {
+            return "expected one S_OK Commit step per commit call, got " + steps;
+        }
+        if (!allocator.isCommitted() || allocator.freeCount() != 2) {
+            return "the memory is not laid out for the properties in force: free " + allocator.freeCount();
+        }
+        try {
+            MediaSample sample = allocator.getBuffer(0);
+            int size = sample.size();
+            sample.release();
+            return size == 64 ? null : "a sample of " + size + " bytes, not 64";
+        } catch (MemAllocatorException e) {
+            return e.getMessage();
+        }
     }
 
     private static boolean inDirectAllocation(Thread thread) {

@@ -177,6 +177,25 @@ class ExitCodeContractTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(2, p.exitValue(), err);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("memallocator: out of heap memory") && err.contains("-Xmx"), err);
+        // out of heap, naming -Xmx; or, from a reader that bounds its lines, that line refused
+        assertTrue(err.startsWith("memallocator: out of heap memory") && err.contains("-Xmx")
+                || err.startsWith("memallocator: " + huge + ":1: "), err);
+    }
+
+    /**
+     * TLC killed at --timeout was OTHER_ERROR, exit 1, and check went on with the vectors: a
+     * resource limit, exit 2 in one line naming --timeout, and nothing more runs.
+     */
+    @Test
+    void tlcKilledAtTheTimeoutIsExitTwoNamingTheOption() {
+        assertEquals(2, Main.execute("check", "--timeout", "1", "--workers", "1"));
+        String err = output.err().strip();
+        assertEquals("memallocator: TLC did not finish within --timeout 1 seconds (raise --timeout)", err);
+        assertFalse(output.out().contains("Vectors:"), output.out());
+        assertEquals(2, Main.execute("vectors", "--timeout", "1", "--workers", "1", "--out",
+                tmp.resolve("v").toString()));
+        assertTrue(output.err().strip().endsWith("memallocator: TLC did not finish within --timeout 1 seconds "
+                + "(raise --timeout)"), output.err());
+        assertFalse(Files.exists(tmp.resolve("v")), "nothing written");
     }
 }
