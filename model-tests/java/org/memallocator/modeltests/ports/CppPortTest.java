@@ -66,8 +66,8 @@ class CppPortTest {
                 "no C++ compiler (" + cxx + ", or $CXX) on the PATH: the C++ port of docs/ports/cpp is not checked");
         build = REPO.resolve("target/cpp-port/" + sourceHash());
         for (String variant : concat(List.of(""), BROKEN)) {
-            Path runner = build.resolve(variant).resolve("run_vectors");
-            if (!Files.isExecutable(runner)) {
+            Path bin = build.resolve(variant);
+            if (!Files.isExecutable(bin.resolve("run_vectors")) || !Files.isExecutable(bin.resolve("record_history"))) {
                 List<String> cmd = new ArrayList<>(List.of("sh", PORT.resolve("build.sh").toString(), build.toString()));
                 if (!variant.isEmpty()) {
                     cmd.add(variant);
@@ -120,6 +120,40 @@ class CppPortTest {
             Verdict v = HistoryChecker.check(h);
             assertTrue(v.linearizable(), v.toString());
         }
+    }
+
+    /**
+     * With {@code --end-marker} the recorder ends the file with the end marker, after the settle
+     * period, and records nothing after it.
+     */
+    @Test
+    void theRecorderWritesTheEndMarkerLastWhenAsked() throws Exception {
+        Path h = tmp.resolve("with-end-marker.jsonl");
+        Result r = run(List.of(build.resolve("record_history").toString(), "--out", h.toString(), "--threads", "4",
+                "--ops", "400", "--seed", "5", "--end-marker", "--settle-ms", "100"), 120);
+        assertEquals(0, r.exit(), r.out());
+        List<String> lines = Files.readAllLines(h);
+        assertEquals("{\"event\":\"end\",\"settleMs\":100}", lines.get(lines.size() - 1));
+        assertTrue(lines.subList(0, lines.size() - 1).stream().noneMatch(l -> l.contains("\"end\"")));
+        Path withoutMarker = tmp.resolve("without-end-marker.jsonl");
+        Files.write(withoutMarker, lines.subList(0, lines.size() - 1));
+        Verdict v = HistoryChecker.check(withoutMarker);
+        assertTrue(v.linearizable(), v.toString());
+    }
+
+    /** -Plong only: the CMake build (with the sanitizers where available) passes the surface vectors. */
+    @Test
+    void theCmakeBuildPassesTheSurfaceVectors() throws Exception {
+        assumeTrue(LONG, "the CMake build is checked with -Plong only (the default build uses build.sh)");
+        assumeTrue(run(List.of("cmake", "--version"), 60).exit() == 0, "cmake is not on the PATH");
+        Path dir = REPO.resolve("target/cpp-port/cmake-" + sourceHash());
+        Result configure = run(List.of("cmake", "-S", PORT.toString(), "-B", dir.toString()), 300);
+        assertEquals(0, configure.exit(), configure.out());
+        Result compile = run(List.of("cmake", "--build", dir.toString(), "-j", "2"), 900);
+        assertEquals(0, compile.exit(), compile.out());
+        Result r = run(List.of(dir.resolve("run_vectors").toString(), "--only", "surface", vectors.toString()), 300);
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains(" 0 failed, 0 skipped"), r.out());
     }
 
     /**
