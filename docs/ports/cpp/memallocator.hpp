@@ -25,7 +25,7 @@ using REFERENCE_TIME = std::int64_t;
 
 // Every HRESULT the allocator and its samples can produce, with its 32-bit value from the Windows SDK
 // headers winerror.h and vfwmsgs.h; the same table as src/main/java/org/memallocator/HResult.java
-// (PortCppTest checks that they agree). One constant per line, in this exact form.
+// (model-tests/.../ports/CppHResultTest checks that they agree). One constant per line, in this exact form.
 constexpr HRESULT S_OK = static_cast<HRESULT>(0x00000000u);
 constexpr HRESULT S_FALSE = static_cast<HRESULT>(0x00000001u);
 constexpr HRESULT VFW_S_NO_STOP_TIME = static_cast<HRESULT>(0x00040270u);

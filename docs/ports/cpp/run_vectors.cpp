@@ -82,7 +82,7 @@ AllocatorProperties props(const json::Value& v) {
 // The state of one vector's run; also the allocator's hold hooks.
 class Run : public HoldHooks {
 public:
-    Run(bool hold) : hold_(hold), allocator_(MemAllocator::Create()) { allocator_->SetHoldHooks(this); }
+    explicit Run(bool hold) : hold_(hold), allocator_(MemAllocator::Create()) { allocator_->SetHoldHooks(this); }
 
     void step(const json::Value& s);
     void finish();
