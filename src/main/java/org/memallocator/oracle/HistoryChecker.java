@@ -927,11 +927,14 @@ public final class HistoryChecker {
                 int b = model.freeList().first();
                 long id = st.ids[b - 1];
                 if (id == History.NO_SAMPLE) {
-                    return "buffer " + b + " was free (never handed out since" + by(lastCommit).replace(" by ", " ")
+                    return "buffer " + b + " was free and never handed out (" + (lastCommit == null ? "committed"
+                            : "made by " + lastCommit.describe() + ", line " + lastCommit.returnLine())
                             + "), and it should have taken it";
                 }
-                return "buffer " + b + " (sample " + id + ") was free" + by(freedBy.get(id)).replace(" by ", ": ")
-                        + (freedBy.containsKey(id) ? " put it back and should have woken it" : "");
+                History.Operation release = freedBy.get(id);
+                return "buffer " + b + " (sample " + id + ") was free" + (release == null ? ", and it should have taken it"
+                        : ", put back by " + release.describe() + " (line " + release.returnLine()
+                        + "), which should have woken it");
             }
             if (p.call().timed() && p.call().timeoutMs() <= settleMs / 2) {
                 return "its timeout of " + p.call().timeoutMs() + " ms had passed, so it should have returned VFW_E_TIMEOUT";
