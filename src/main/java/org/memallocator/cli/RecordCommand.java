@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.memallocator.MemAllocator;
 import org.memallocator.oracle.HistoryChecker;
 import org.memallocator.oracle.Verdict;
 import org.memallocator.oracle.Workload;
@@ -85,9 +87,10 @@ public final class RecordCommand implements Callable<Integer> {
         }
         Workload.Settings settings = new Workload.Settings(threads, ops, seed, Duration.ofSeconds(timeoutSeconds),
                 Duration.ofMillis(settleMs));
+        Supplier<? extends MemAllocator> factory = implementation.factory();
         Workload.Recording r;
         try (Writer file = open(out)) {
-            r = Workload.run(implementation.factory(), settings, file);
+            r = Workload.run(factory, settings, file);
         } catch (IOException e) {
             throw new Main.UsageError("cannot write " + out + ": " + e.getMessage());
         } catch (OutOfMemoryError e) {
