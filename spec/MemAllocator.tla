@@ -133,26 +133,24 @@ CommitError ==
 
 Commit(t) ==
     /\ Call(t)
-    /\ \/ /\ committed                        \* idempotent, no re-validation
-          /\ Return(t, "S_OK")
-          /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
-       \/ /\ decommitPending                  \* cancels it: no allocation, no new self-reference
-          /\ committed' = TRUE
-          /\ decommitPending' = FALSE
-          /\ Return(t, "S_OK")
-          /\ UNCHANGED <<props, buffers, freeList, selfRef>>
-       \/ /\ ~committed /\ ~decommitPending
-          /\ CommitError # "S_OK"             \* nothing changes, still decommitted
-          /\ Return(t, CommitError)
-          /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
-       \/ /\ ~committed /\ ~decommitPending
-          /\ CommitError = "S_OK"             \* allocate; take the self-reference
-          /\ committed' = TRUE
-          /\ buffers' = 1..props.count
-          /\ freeList' = 1..props.count
-          /\ selfRef' = TRUE
-          /\ Return(t, "S_OK")
-          /\ UNCHANGED <<props, decommitPending>>
+    /\ CASE committed ->                                  \* idempotent, no re-validation
+              /\ Return(t, "S_OK")
+              /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ decommitPending ->               \* cancels it: no allocation, no new self-reference
+              /\ committed' = TRUE
+              /\ decommitPending' = FALSE
+              /\ Return(t, "S_OK")
+              /\ UNCHANGED <<props, buffers, freeList, selfRef>>
+         [] ~committed /\ ~decommitPending /\ CommitError # "S_OK" ->   \* nothing changes
+              /\ Return(t, CommitError)
+              /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ ~decommitPending /\ CommitError = "S_OK" ->   \* allocate; the self-reference
+              /\ committed' = TRUE
+              /\ buffers' = 1..props.count
+              /\ freeList' = 1..props.count
+              /\ selfRef' = TRUE
+              /\ Return(t, "S_OK")
+              /\ UNCHANGED <<props, decommitPending>>
     /\ UNCHANGED <<refs, pc, clientRef>>
 
 (* Decommit's effect, shared with Close.  Blocked GetBuffer calls see     *)

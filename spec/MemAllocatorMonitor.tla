@@ -233,16 +233,16 @@ Allocate ==
 
 Commit(t) ==
     /\ Call(t)
-    /\ CASE decommitPending ->
-              CommitCancelsPendingDecommit /\ Return(t, "S_OK")
-         [] ~committed /\ CommitError # "S_OK" ->          \* props.commitError()
-              /\ Return(t, CommitError)
-              /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
-         [] ~committed ->
-              Allocate /\ Return(t, "S_OK")
-         [] OTHER ->                                       \* committed: nothing to do
+    /\ CASE committed ->                                   \* nothing to do
               /\ Return(t, "S_OK")
               /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ decommitPending ->
+              CommitCancelsPendingDecommit /\ Return(t, "S_OK")
+         [] ~committed /\ ~decommitPending /\ CommitError # "S_OK" ->   \* props.commitError()
+              /\ Return(t, CommitError)
+              /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ ~decommitPending /\ CommitError = "S_OK" ->
+              Allocate /\ Return(t, "S_OK")
     /\ UNCHANGED <<props, refs, waiters, waitSet, awaitExit, interrupted, timed, pc, clientRef>>
 
 (* dropMemory(): the decommit completes; memory and self-reference go.     *)
@@ -291,10 +291,10 @@ GetBuffer(t) ==
     /\ CASE ~committed ->
               /\ Return(t, "VFW_E_NOT_COMMITTED")
               /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
-         [] freeList # << >> ->
+         [] committed /\ freeList # << >> ->
               /\ Pop(t)
               /\ UNCHANGED <<waiters, waitSet, awaitExit, interrupted, timed, pc>>
-         [] OTHER ->
+         [] committed /\ freeList = << >> ->
               \/ /\ Return(t, "VFW_E_TIMEOUT")                        \* AM_GBF_NOWAIT
                  /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
               \/ /\ Return(t, "NONE")                                 \* awaitBuffer
