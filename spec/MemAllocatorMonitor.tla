@@ -524,7 +524,7 @@ WeakFairSpec ==
           /\ WF_vars(AwaitReturnsNotCommitted(t))
 
 -----------------------------------------------------------------------------
-(* The sequences over S of length n at most (TypeOK's bound on freeList).  *)
+(* The sequences over S of length n at most (IInvInit enumerates them).    *)
 SeqsUpTo(S, n) == UNION {[1..k -> S] : k \in 0..n}
 
 (* Safety: the invariants of MonitorMemAllocator's class comment, and the  *)
@@ -534,7 +534,7 @@ TypeOK ==
     /\ committed \in BOOLEAN
     /\ decommitPending \in BOOLEAN
     /\ buffers \subseteq Buffers
-    /\ freeList \in SeqsUpTo(Buffers, MaxBuffers)
+    /\ freeList \in Seq(Buffers) /\ Len(freeList) <= MaxBuffers
     /\ refs \in [Buffers -> 0..MaxRefs]
     /\ waiters \in 0..Cardinality(Threads)
     /\ waitSet \subseteq Threads
