@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,22 @@ class VectorsFromTlcTest {
         assertEquals(graph.get("states").asInt(), c.get("statesCovered").asInt(), c.toString());
         assertEquals(graph.get("transitions").asInt(), c.get("transitionsCovered").asInt(), c.toString());
         assertEquals(0, c.get("transitionsNotCovered").size(), c.toString());
+    }
+
+    /** PORTING.md section 4 gives the count each runner profile can run: the index's, to the vector. */
+    @Test
+    void portingGivesEachRunnerProfilesCount() throws IOException {
+        JsonNode p = new ObjectMapper().readTree(dir.resolve("a/index.json").toFile()).get("profiles");
+        String porting = Files.readString(REPO.resolve("PORTING.md"));
+        int all = p.get("timingHoldingInterrupts").asInt();
+        assertEquals(new ObjectMapper().readTree(dir.resolve("a/index.json").toFile()).get("vectors").size(), all);
+        for (String row : List.of(
+                "| plain sequential (`requires` empty) | " + String.format(Locale.ROOT, "%,d of %,d |", p.get("sequential").asInt(), all),
+                "| + timing (`timeout`) | " + String.format(Locale.ROOT, "%,d |", p.get("timing").asInt()),
+                "| + holding (`hold`) | " + String.format(Locale.ROOT, "%,d |", p.get("timingHolding").asInt()),
+                "| + interrupts (`interrupt`) | " + String.format(Locale.ROOT, "%,d |", all))) {
+            assertTrue(porting.contains(row), "PORTING.md section 4 should have the row " + row);
+        }
     }
 
     @Test

@@ -105,6 +105,7 @@ public final class VectorRunner {
     private final Supplier<? extends MemAllocator> factory;
     private final Duration settle;
     private Duration patience = PATIENCE;
+    private Set<String> features = FEATURES;
 
     /** A runner for allocators from {@code factory}, one per vector. */
     public VectorRunner(Supplier<? extends MemAllocator> factory) {
@@ -119,6 +120,15 @@ public final class VectorRunner {
     public VectorRunner(Supplier<? extends MemAllocator> factory, Duration settle) {
         this.factory = factory;
         this.settle = settle;
+    }
+
+    /**
+     * Limits the features this runner uses to {@code features} (a subset of {@link #FEATURES}), to
+     * play a runner profile: plain sequential (none), plus timing, plus holding, plus interrupts.
+     */
+    public VectorRunner features(Set<String> features) {
+        this.features = Set.copyOf(features);
+        return this;
     }
 
     /** Sets how long a call that should return may take: past it, the vector fails. */
@@ -195,7 +205,7 @@ public final class VectorRunner {
     public Result run(JsonNode vector) {
         String name = vector.get("name").asText();
         for (JsonNode feature : vector.get("requires")) {
-            if (!FEATURES.contains(feature.asText())) {
+            if (!features.contains(feature.asText())) {
                 return new Result(name, Status.SKIPPED, "needs " + feature.asText());
             }
         }
