@@ -134,6 +134,13 @@ public final class MonitorMemAllocator implements MemAllocator {
     /** Receives the spec steps; null when not tracing. */
     private SpecTrace trace;
 
+    /**
+     * Test seam: the wait loop's hooks ({@link WaitLoopHook}), null unless a conformance runner
+     * installed them with {@link WaitLoopHook#install}. Read by the waiting thread under the lock;
+     * written once, before the allocator is shared.
+     */
+    private WaitLoopHook waitHook;
+
     /** A new allocator: no properties (all zero), not committed, no memory. */
     public MonitorMemAllocator() {
     }
@@ -540,10 +547,20 @@ public final class MonitorMemAllocator implements MemAllocator {
         step(SpecAction.GetBufferBlocks, 0, null, null, 0);
         try {
             while (committed && freeCount == 0 && (!timed || deadline - System.nanoTime() > 0L)) {
-                if (timed) {
-                    bufferFreeOrNotCommitted.awaitNanos(deadline - System.nanoTime());
-                } else {
-                    bufferFreeOrNotCommitted.await();
+                WaitLoopHook hook = waitHook;
+                if (hook != null) {
+                    hook.beforePark(Thread.currentThread());
+                }
+                try {
+                    if (timed) {
+                        bufferFreeOrNotCommitted.awaitNanos(deadline - System.nanoTime());
+                    } else {
+                        bufferFreeOrNotCommitted.await();
+                    }
+                } finally {
+                    if (hook != null) {
+                        afterWake(hook);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -560,6 +577,16 @@ public final class MonitorMemAllocator implements MemAllocator {
             throw failed(SpecAction.WaitTimedOut, HResult.VFW_E_TIMEOUT, "no free buffer in time");
         }
         return pop(SpecAction.WakeWithSample);
+    }
+
+    /** Test seam: calls {@code hook.afterWake} with the lock dropped, then retakes the lock. */
+    private void afterWake(WaitLoopHook hook) {
+        lock.unlock();
+        try {
+            hook.afterWake(Thread.currentThread());
+        } finally {
+            lock.lock();
+        }
     }
 
     /**
