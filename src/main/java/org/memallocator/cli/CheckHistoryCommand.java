@@ -54,7 +54,7 @@ public final class CheckHistoryCommand implements Callable<Integer> {
         return exitCode(v);
     }
 
-    /** Checks {@code file}, streamed; a malformed file, or running out of memory, is a one-line usage error. */
+    /** Checks {@code file}, streamed; a malformed or unreadable file is a one-line usage error (running out of memory is Main's: exit 2, naming -Xmx). */
     static Verdict check(Path file, long budget, Duration time) {
         try {
             return new HistoryChecker(budget, time).verdict(file);
@@ -62,10 +62,6 @@ public final class CheckHistoryCommand implements Callable<Integer> {
             throw new Main.UsageError(e.getMessage());
         } catch (IOException e) {
             throw InputFile.readError(file, e);
-        } catch (OutOfMemoryError e) {
-            throw new Main.UsageError("out of memory checking " + file + " with a heap of "
-                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB: raise the heap (java -Xmx...) "
-                    + "or lower --budget");
         }
     }
 

@@ -93,9 +93,6 @@ public final class RecordCommand implements Callable<Integer> {
             r = Workload.run(factory, settings, file);
         } catch (IOException e) {
             throw new Main.UsageError("cannot write " + out + ": " + e.getMessage());
-        } catch (OutOfMemoryError e) {
-            throw new Main.UsageError("out of memory running " + threads + " threads (" + e.getMessage()
-                    + "): lower --threads, or raise the heap (java -Xmx...)");
         }
         w.printf("Recorded %d events (%d threads, %d calls, seed %d) on %s to %s%s%s%n", r.events(), threads, ops, seed,
                 implementation.name(), out, r.finished() ? "" : " (the workload hung: unfinished calls are pending)",
