@@ -194,7 +194,7 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             return TlcConfig.read(cfg);
         } catch (IOException e) {
-            throw new Main.UsageError("cannot read config " + cfg + ": " + e.getMessage());
+            throw InputFile.readError(cfg, e);
         }
     }
 }
