@@ -150,7 +150,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private int report(TlcResult result, Path cfgFile, TlcConfig cfg, PrintWriter out) {
-        VectorsCommand.refuseUnusable(result, timeoutSeconds);
+        VectorsCommand.refuseTimedOut(result, timeoutSeconds);
         switch (result.outcome()) {
             case PARSE_ERROR, CONFIG_ERROR, ASSUMPTION_VIOLATED, ASSERT_FAILED -> {
                 Path what = result.outcome() == TlcOutcome.CONFIG_ERROR || VectorsCommand.configRejected(result)
@@ -194,7 +194,7 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             return TlcConfig.read(cfg);
         } catch (IOException e) {
-            throw new Main.UsageError("cannot read config " + cfg + ": " + e.getMessage());
+            throw InputFile.readError(cfg, e);
         }
     }
 }

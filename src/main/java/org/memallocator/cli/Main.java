@@ -161,9 +161,9 @@ public final class Main implements Runnable {
      * A failure in a thread of the command's own (a recorder's worker, a runner's spec thread) that
      * nothing caught: a resource limit ends the run with exit {@value #EXIT_USAGE} and its one line;
      * anything else is reported in one line and left to the command, which sees the thread's calls
-     * unfinished.
+     * unfinished. One thread at a time, so that a limit hit by several threads gives one line.
      */
-    private static void uncaughtInOtherThread(Thread thread, Throwable e) {
+    private static synchronized void uncaughtInOtherThread(Thread thread, Throwable e) {
         System.err.println("memallocator: in thread " + thread.getName() + ": " + oneLine(describe(e)));
         System.err.flush();
         if (e instanceof VirtualMachineError) {

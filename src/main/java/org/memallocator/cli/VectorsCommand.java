@@ -3,7 +3,9 @@ package org.memallocator.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -87,7 +89,7 @@ public final class VectorsCommand implements Callable<Integer> {
         try {
             return VectorGenerator.fromTlc(spec, config, work, n, timeout);
         } catch (VectorGenerator.TlcFailure e) {
-            refuseUnusable(e.result(), timeout.toSeconds());
+            refuseTimedOut(e.result(), timeout.toSeconds());
             if (configRejected(e.result())) {
                 throw new Main.UsageError("cannot generate vectors from " + config + ": "
                         + firstLine(e.result().errorTrace()) + " (TLC exit " + e.result().exitCode() + ")");
@@ -182,8 +184,8 @@ public final class VectorsCommand implements Callable<Integer> {
             Files.delete(Files.createTempFile(existingDir, ".memallocator-probe", ".tmp"));
         } catch (IOException | SecurityException e) {
             throw new Main.UsageError("--out " + out + " cannot be written: no file can be created in " + existingDir
-                    + " (" + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                            : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    + " (" + (e instanceof AccessDeniedException ? "permission denied"
+                            : e instanceof NoSuchFileException ? "no such file or directory"
                             : e.getMessage()) + ")");
         }
     }
@@ -194,7 +196,7 @@ public final class VectorsCommand implements Callable<Integer> {
     }
 
     /** A TLC run killed at the launcher's timeout is a resource limit: exit 2, naming --timeout. */
-    static void refuseUnusable(TlcResult result, long timeoutSeconds) {
+    static void refuseTimedOut(TlcResult result, long timeoutSeconds) {
         if (result.exitCode() == -1 && result.output().contains("memallocator TLC launcher timeout")) {
             throw new Main.UsageError("TLC did not finish within --timeout " + timeoutSeconds
                     + " seconds (raise --timeout)");

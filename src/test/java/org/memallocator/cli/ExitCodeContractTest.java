@@ -183,6 +183,24 @@ class ExitCodeContractTest {
     }
 
     /**
+     * Defect 7, in the workers of {@code record}: a worker's OutOfMemoryError was its stack trace
+     * and the run went on. Now the first one ends the run: exit 2, one line naming -Xmx. In a forked
+     * JVM, since it ends the JVM.
+     */
+    @Test
+    void outOfMemoryInAWorkerThreadIsExitTwo() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "record", "--implementation",
+                OutOfHeapInGetBufferAllocator.class.getName(), "--ops", "200", "--out", tmp.resolve("h.jsonl").toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(50, TimeUnit.SECONDS), "record did not finish");
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(2, p.exitValue(), err);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.matches("memallocator: in thread t\\d+: out of heap memory .*-Xmx.*"), err);
+    }
+
+    /**
      * TLC killed at --timeout was OTHER_ERROR, exit 1, and check went on with the vectors: a
      * resource limit, exit 2 in one line naming --timeout, and nothing more runs.
      */
