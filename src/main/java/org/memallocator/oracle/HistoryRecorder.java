@@ -14,6 +14,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.memallocator.AllocatorProperties;
 import org.memallocator.ForwardingMemAllocator;
@@ -58,6 +60,8 @@ public final class HistoryRecorder {
     private boolean ended;
     private IOException failed;
     private final Map<Thread, String> threadNames = new IdentityHashMap<>();
+    /** The threads with a call open (called, not yet returned), and how many each has. */
+    private final Map<Thread, Integer> openCalls = new IdentityHashMap<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Map<MediaSample, RecordingSample> samples = new IdentityHashMap<>();
 
@@ -120,6 +124,10 @@ public final class HistoryRecorder {
                     throw new IllegalStateException("the recording has ended");
                 }
                 long quiet = System.nanoTime() - lastEvent;
+                if (quiet >= settle.toNanos() && !allParked()) {
+                    lastEvent = System.nanoTime(); // a call may still be on its way back: no evidence yet
+                    quiet = 0;
+                }
                 if (quiet >= settle.toNanos()) {
                     long ms = quiet / 1_000_000;
                     append("{\"event\":\"end\",\"settleMs\":" + ms + "}");
@@ -141,6 +149,25 @@ public final class HistoryRecorder {
             }
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
+    }
+
+    /**
+     * Whether every thread with an open call is parked: waiting on a condition or a monitor, not
+     * runnable and not queued for a lock. Silence alone is no evidence that a call will not
+     * return: on a loaded machine a woken waiter may wait long for a core, and the marker must not
+     * turn that into a lost wake-up. So a settle period counts only when it ends with every open
+     * call's thread seen parked. Call only under the lock (the recorder's own lock is then held by
+     * this thread, so no thread is parked on it).
+     */
+    private boolean allParked() {
+        for (Thread t : openCalls.keySet()) {
+            Thread.State state = t.getState();
+            boolean parked = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+            if (!parked || LockSupport.getBlocker(t) instanceof AbstractQueuedSynchronizer) {
+                return false; // running, or queued for a lock (ReentrantLock's sync is the blocker)
+            }
+        }
+        return true;
     }
 
     /** The history so far as JSON Lines, one event per line, each line ending in {@code \n}. */
@@ -177,6 +204,7 @@ public final class HistoryRecorder {
         lock.lock();
         try {
             event("{\"thread\":" + quote(threadName()) + ",\"event\":\"call\",\"op\":\"" + op + "\"" + fields + "}");
+            openCalls.merge(Thread.currentThread(), 1, Integer::sum);
         } finally {
             lock.unlock();
         }
@@ -188,6 +216,7 @@ public final class HistoryRecorder {
         try {
             event("{\"thread\":" + quote(threadName()) + ",\"event\":\"return\",\"op\":\"" + op
                     + "\",\"hr\":\"" + hr + "\"" + fields + "}");
+            openCalls.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
         } finally {
             lock.unlock();
         }
