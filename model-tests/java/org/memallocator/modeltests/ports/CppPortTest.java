@@ -32,7 +32,8 @@ import org.memallocator.oracle.Verdict;
  * {@code -fsanitize=address,undefined} where the compiler has them) once per content of its sources,
  * cached under {@code target/cpp-port/}; its runner passes the conformance vectors of TLC's graph that
  * it can run (every family but {@code interrupt}); histories it records from 4 threads are linearizable;
- * and each of its three broken builds is caught.
+ * each of its three broken builds is caught; and a fourth, whose calls hold no reference to the
+ * allocator, dies under the sanitizer where the sound one survives.
  *
  * <p>Cost in {@code mvn verify}: the vectors are generated once (as {@code VectorsFromTlcTest} does),
  * then the runner runs every surface and wakeall vector and every 4th core, timed and hold vector (the
@@ -45,7 +46,7 @@ class CppPortTest {
     private static final Path REPO = Path.of(System.getProperty("memallocator.repo", ".")).toAbsolutePath();
     private static final Path PORT = REPO.resolve("docs/ports/cpp");
     private static final boolean LONG = "long".equals(System.getProperty("memallocator.budget"));
-    private static final List<String> BROKEN = List.of("DECOMMIT_NOTIFY_ONE", "IF_NOT_WHILE", "EARLY_FREE");
+    private static final List<String> BROKEN = List.of("DECOMMIT_NOTIFY_ONE", "IF_NOT_WHILE", "EARLY_FREE", "NO_CALL_REF");
     private static final Pattern SUMMARY =
             Pattern.compile("(\\d+) vectors: (\\d+) passed, (\\d+) failed, (\\d+) skipped");
 
@@ -66,7 +67,8 @@ class CppPortTest {
         build = REPO.resolve("target/cpp-port/" + sourceHash());
         for (String variant : concat(List.of(""), BROKEN)) {
             Path bin = build.resolve(variant);
-            if (!Files.isExecutable(bin.resolve("run_vectors")) || !Files.isExecutable(bin.resolve("record_history"))) {
+            if (!Files.isExecutable(bin.resolve("run_vectors")) || !Files.isExecutable(bin.resolve("record_history"))
+                    || !Files.isExecutable(bin.resolve("lifetime_check"))) {
                 List<String> cmd = new ArrayList<>(List.of("sh", PORT.resolve("build.sh").toString(), build.toString()));
                 if (!variant.isEmpty()) {
                     cmd.add(variant);
@@ -138,6 +140,23 @@ class CppPortTest {
         Files.write(withoutMarker, lines.subList(0, lines.size() - 1));
         Verdict v = HistoryChecker.check(withoutMarker);
         assertTrue(v.linearizable(), v.toString());
+    }
+
+    /**
+     * The allocator outlives every call still running in it: a waiter woken by Close survives the
+     * client's last Release and the final sample Release. Without the per-call reference the
+     * sanitized build dies with heap-use-after-free (checked only when the build is sanitized).
+     */
+    @Test
+    void everyCallKeepsTheAllocatorAlive() throws Exception {
+        Result sound = run(List.of(build.resolve("lifetime_check").toString(), "20"), 120);
+        assertEquals(0, sound.exit(), sound.out());
+        assertTrue(sound.out().contains("20 rounds: every waiter returned VFW_E_NOT_COMMITTED"), sound.out());
+        assumeTrue(Files.readString(build.resolve("flags.txt")).contains("-fsanitize=address"),
+                "built without the sanitizers: the broken build's use after free would go unseen");
+        Result broken = run(List.of(build.resolve("NO_CALL_REF/lifetime_check").toString(), "20"), 120);
+        assertTrue(broken.exit() != 0 && broken.out().contains("ERROR: AddressSanitizer: heap-use-after-free"),
+                broken.out());
     }
 
     /** -Plong only: the CMake build (with the sanitizers where available) passes the surface vectors. */
