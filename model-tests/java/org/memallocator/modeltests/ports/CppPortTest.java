@@ -65,18 +65,28 @@ class CppPortTest {
         assumeTrue(run(List.of(cxx, "--version"), 60).exit() == 0,
                 "no C++ compiler (" + cxx + ", or $CXX) on the PATH: the C++ port of docs/ports/cpp is not checked");
         build = REPO.resolve("target/cpp-port/" + sourceHash());
+        deleteOtherBuilds();
+        // The builds run in one shell, beside the vector generation (the sound build first: the variants
+        // reuse its objects).
+        StringBuilder script = new StringBuilder("set -e");
         for (String variant : concat(List.of(""), BROKEN)) {
             Path bin = build.resolve(variant);
             if (!Files.isExecutable(bin.resolve("run_vectors")) || !Files.isExecutable(bin.resolve("record_history"))
                     || !Files.isExecutable(bin.resolve("lifetime_check"))) {
-                List<String> cmd = new ArrayList<>(List.of("sh", PORT.resolve("build.sh").toString(), build.toString()));
-                if (!variant.isEmpty()) {
-                    cmd.add(variant);
-                }
-                Result r = run(cmd, 600);
-                assertEquals(0, r.exit(), "build.sh " + variant + " failed:\n" + r.out());
+                script.append("; sh '").append(PORT.resolve("build.sh")).append("' '").append(build).append("' ")
+                        .append(variant);
             }
         }
+        ByteArrayOutputStream buildLog = new ByteArrayOutputStream();
+        Process builder = new ProcessBuilder("sh", "-c", script.toString()).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try {
+                builder.getInputStream().transferTo(buildLog);
+            } catch (IOException ignored) {
+                // the build died; its exit code says so
+            }
+        });
+        reader.start();
         vectors = tmp.resolve("vectors");
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -88,6 +98,29 @@ class CppPortTest {
             System.setOut(saved);
         }
         assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+        if (!builder.waitFor(10, TimeUnit.MINUTES)) {
+            builder.destroyForcibly();
+            throw new AssertionError("the build did not finish in 10 minutes:\n" + buildLog);
+        }
+        reader.join(5000);
+        assertEquals(0, builder.exitValue(), "build.sh failed:\n" + buildLog);
+    }
+
+    /** Removes the builds of earlier versions of the sources. */
+    private static void deleteOtherBuilds() throws IOException {
+        Path all = build.getParent();
+        if (Files.notExists(all)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(all)) {
+            for (Path d : dirs.filter(d -> !d.equals(build) && !d.getFileName().toString().startsWith("cmake-")).toList()) {
+                try (Stream<Path> walk = Files.walk(d)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
     }
 
     @Test
