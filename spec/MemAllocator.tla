@@ -81,7 +81,7 @@ VARIABLES
     buffers,          \* the allocated buffers (memory), 1..count or {}
     freeList,         \* the allocated buffers nobody holds
     refs,             \* refs[b]: sample b's reference count, 0 while free
-    pc,               \* pc[t]: "idle", or "blocked" in GetBuffer
+    pc,               \* pc[t]: "idle", "blocked" in GetBuffer, or "done" (Quit)
     result,           \* result[t]: the HRESULT of t's last call
     clientRef,        \* the client still holds its allocator reference
     selfRef           \* the allocator holds its own reference (Commit .. decommit done)
@@ -105,6 +105,15 @@ Init ==
     /\ result = [t \in Threads |-> "NONE"]
     /\ clientRef = TRUE
     /\ selfRef = FALSE
+
+(* The closed world.  Open (the default): a blocked call may time out or  *)
+(* be interrupted, and client threads never stop calling.  Closed (the    *)
+(* substitution "ClosedWorld <- ClosedWorldModel" in a configuration):    *)
+(* neither of those steps, and an idle thread may stop for good (Quit).   *)
+(* A waiter nobody can wake then has no step, and once the other threads  *)
+(* have stopped nothing is enabled, which TLC's deadlock check reports.   *)
+ClosedWorld == FALSE
+ClosedWorldModel == TRUE
 
 (* A client call: the thread is not inside another call, and the client  *)
 (* still holds the allocator.                                             *)
@@ -133,26 +142,24 @@ CommitError ==
 
 Commit(t) ==
     /\ Call(t)
-    /\ \/ /\ committed                        \* idempotent, no re-validation
-          /\ Return(t, "S_OK")
-          /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
-       \/ /\ decommitPending                  \* cancels it: no allocation, no new self-reference
-          /\ committed' = TRUE
-          /\ decommitPending' = FALSE
-          /\ Return(t, "S_OK")
-          /\ UNCHANGED <<props, buffers, freeList, selfRef>>
-       \/ /\ ~committed /\ ~decommitPending
-          /\ CommitError # "S_OK"             \* nothing changes, still decommitted
-          /\ Return(t, CommitError)
-          /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
-       \/ /\ ~committed /\ ~decommitPending
-          /\ CommitError = "S_OK"             \* allocate; take the self-reference
-          /\ committed' = TRUE
-          /\ buffers' = 1..props.count
-          /\ freeList' = 1..props.count
-          /\ selfRef' = TRUE
-          /\ Return(t, "S_OK")
-          /\ UNCHANGED <<props, decommitPending>>
+    /\ CASE committed ->                                  \* idempotent, no re-validation
+              /\ Return(t, "S_OK")
+              /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ decommitPending ->               \* cancels it: no allocation, no new self-reference
+              /\ committed' = TRUE
+              /\ decommitPending' = FALSE
+              /\ Return(t, "S_OK")
+              /\ UNCHANGED <<props, buffers, freeList, selfRef>>
+         [] ~committed /\ ~decommitPending /\ CommitError # "S_OK" ->   \* nothing changes
+              /\ Return(t, CommitError)
+              /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ ~decommitPending /\ CommitError = "S_OK" ->   \* allocate; the self-reference
+              /\ committed' = TRUE
+              /\ buffers' = 1..props.count
+              /\ freeList' = 1..props.count
+              /\ selfRef' = TRUE
+              /\ Return(t, "S_OK")
+              /\ UNCHANGED <<props, decommitPending>>
     /\ UNCHANGED <<refs, pc, clientRef>>
 
 (* Decommit's effect, shared with Close.  Blocked GetBuffer calls see     *)
@@ -244,6 +251,7 @@ WakeNotCommitted(t) ==
 (* MemAllocatorMonitor.tla (UntimedWaitsNeverTimeOut), the trace checkers *)
 (* and HistoryChecker add that distinction.                               *)
 WaitTimedOut(t) ==
+    /\ ~ClosedWorld
     /\ pc[t] = "blocked"
     /\ committed
     /\ freeList = {}
@@ -252,6 +260,7 @@ WaitTimedOut(t) ==
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, clientRef, selfRef>>
 
 WaitInterrupted(t) ==                \* Java: Thread.interrupt while blocked; takes nothing
+    /\ ~ClosedWorld
     /\ pc[t] = "blocked"
     /\ pc' = [pc EXCEPT ![t] = "idle"]
     /\ Return(t, "INTERRUPTED")
@@ -278,10 +287,20 @@ Release(b) ==
             /\ UNCHANGED <<decommitPending, buffers, selfRef>>
     /\ UNCHANGED <<props, committed, pc, result, clientRef>>
 
-(* Nothing is left to happen once the allocator is destroyed. *)
+(* Closed world only: an idle thread stops calling, for good. *)
+Quit(t) ==
+    /\ ClosedWorld
+    /\ pc[t] = "idle"
+    /\ pc' = [pc EXCEPT ![t] = "done"]
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, result, clientRef, selfRef>>
+
+(* Nothing is left to happen once every call has returned and the        *)
+(* allocator is destroyed, or (closed world) every thread has stopped and *)
+(* every sample is back.                                                  *)
 Terminating ==
-    /\ Destroyed
     /\ waiters = {}
+    /\ \/ Destroyed
+       \/ (\A t \in Threads : pc[t] = "done") /\ Outstanding = {}
     /\ UNCHANGED vars
 
 Next ==
@@ -298,6 +317,7 @@ Next ==
           \/ WakeNotCommitted(t)
           \/ WaitTimedOut(t)
           \/ WaitInterrupted(t)
+          \/ Quit(t)
     \/ \E b \in Buffers : AddRef(b) \/ Release(b)
     \/ Terminating
 
@@ -344,7 +364,7 @@ TypeOK ==
     /\ buffers \subseteq Buffers
     /\ freeList \subseteq Buffers
     /\ refs \in [Buffers -> 0..MaxRefs]
-    /\ pc \in [Threads -> {"idle", "blocked"}]
+    /\ pc \in [Threads -> {"idle", "blocked", "done"}]
     /\ result \in [Threads -> Results]
     /\ clientRef \in BOOLEAN
     /\ selfRef \in BOOLEAN
@@ -358,13 +378,15 @@ BuffersConserved ==
 DecommitPendingOnlyWhileSamplesOut ==
     decommitPending => ~committed /\ Outstanding # {}
 
-(* The memory is held as long as any sample is out. *)
-MemoryReleasedOnlyWhenAllSamplesBack ==
-    Outstanding # {} => Outstanding \subseteq buffers
+(* The memory is held as long as any sample is out (one promise, one     *)
+(* name: MemAllocatorMonitor.tla states it with the same name).          *)
+MemoryHeldWhileSamplesOut == Outstanding \subseteq buffers
 
-(* One self-reference per commit cycle, held exactly while memory is.    *)
+(* One self-reference per commit cycle, held exactly while memory is,    *)
+(* and held while committed.                                              *)
 SelfReferenceWhileAllocated ==
-    selfRef <=> buffers # {}
+    /\ selfRef <=> buffers # {}
+    /\ committed => selfRef
 
 NeverDestroyedWithSamplesOut ==
     Destroyed => Outstanding = {} /\ ~decommitPending /\ buffers = {}
@@ -376,15 +398,63 @@ NoSampleHandedOutUnlessCommitted ==
 PropertiesChangeOnlyWhenIdle ==
     [][props' # props => ~committed /\ Outstanding = {}]_vars
 
-MemoryReleasedOnlyWithNothingOut ==
-    [][buffers # {} /\ buffers' = {} => Outstanding' = {}]_vars
-
 (* Liveness. *)
 WaitersEventuallyReturn ==
     \A t \in Threads : pc[t] = "blocked" ~> pc[t] = "idle"
 
 DecommitEventuallyCompletes ==
     decommitPending ~> ~decommitPending
+
+-----------------------------------------------------------------------------
+(* The inductive invariant.  IInv holds initially and every step from any  *)
+(* state satisfying it leads to a state satisfying it: checked by TLC from *)
+(* EVERY type-correct state satisfying IInv, reachable or not              *)
+(* (MemAllocatorIInv.cfg: INIT IInvInit, NEXT Next, INVARIANT IInv).  It   *)
+(* is the safety invariants plus what makes them inductive: memory exists  *)
+(* exactly while committed or pending, laid out as the properties say, and *)
+(* a closed allocator is not committed.                                    *)
+MemoryIInv ==                   \* props, committed, decommitPending, buffers, selfRef, clientRef
+    /\ SelfReferenceWhileAllocated
+    /\ ~committed /\ ~decommitPending => buffers = {}
+    /\ buffers # {} => buffers = 1..props.count /\ props.layout = "valid"
+    /\ ~clientRef => ~committed
+
+BuffersIInv ==                  \* and freeList, refs
+    /\ BuffersConserved
+    /\ MemoryHeldWhileSamplesOut
+    /\ DecommitPendingOnlyWhileSamplesOut
+    /\ NeverDestroyedWithSamplesOut
+
+IInv == TypeOK /\ MemoryIInv /\ BuffersIInv
+
+(* TypeOK /\ IInv, ordered so that TLC enumerates only the states that     *)
+(* satisfy it, with result fixed: no step reads result, so its initial     *)
+(* value cannot affect whether IInv is preserved.                          *)
+IInvInit ==
+    /\ result = [t \in Threads |-> "NONE"]
+    /\ props \in [count : 0..MaxBuffers, layout : Layouts]
+    /\ committed \in BOOLEAN
+    /\ decommitPending \in BOOLEAN
+    /\ buffers \in SUBSET Buffers
+    /\ selfRef \in BOOLEAN
+    /\ clientRef \in BOOLEAN
+    /\ MemoryIInv
+    /\ freeList \in SUBSET Buffers
+    /\ refs \in [Buffers -> 0..MaxRefs]
+    /\ BuffersIInv
+    /\ pc \in [Threads -> {"idle", "blocked", "done"}]
+    /\ IInv
+
+(* What is checked, and where (TLC, finite models; see spec/README.md).    *)
+Safety ==
+    /\ TypeOK /\ BuffersConserved /\ DecommitPendingOnlyWhileSamplesOut
+    /\ MemoryHeldWhileSamplesOut /\ SelfReferenceWhileAllocated /\ NeverDestroyedWithSamplesOut
+Liveness == WaitersEventuallyReturn /\ DecommitEventuallyCompletes
+
+THEOREM Spec => []IInv              \* MemAllocator.cfg (Init => IInv), MemAllocatorIInv.cfg
+THEOREM Spec => []Safety            \* MemAllocator.cfg; IInv => Safety
+THEOREM Spec => NoSampleHandedOutUnlessCommitted /\ PropertiesChangeOnlyWhenIdle
+THEOREM FairSpec => Liveness        \* MemAllocator.cfg
 
 (* For safety-only models with more threads. *)
 ThreadSymmetry == Permutations(Threads)

@@ -93,7 +93,7 @@ VARIABLES
     awaitExit,        \* awaitExit[t]: how t's await() ends once t has the lock
     interrupted,      \* interrupted[t]: t's interrupt status
     timed,            \* timed[t]: t is blocked in a timed getBuffer (it has a deadline)
-    pc,               \* pc[t]: "awaitBuffer" while blocked in getBuffer, or "idle"
+    pc,               \* pc[t]: "awaitBuffer" while blocked in getBuffer, "idle", or "done" (Quit)
     result,           \* result[t]: what t's last call returned
     clientRef,        \* clientRef: the client's reference; false once closed
     selfRef           \* selfRef: Commit's self-reference, held exactly with memory
@@ -144,6 +144,18 @@ Init ==
     /\ result = [t \in Threads |-> "NONE"]
     /\ clientRef = TRUE
     /\ selfRef = FALSE
+
+(* The closed world.  Open (the default): a waiter may be interrupted, its *)
+(* deadline may pass and it may wake spuriously, and client threads never  *)
+(* stop calling.  Closed (a configuration's "ClosedWorld <- ClosedWorldModel" *)
+(* substitution, the model parameter that switches it): none of those      *)
+(* spontaneous steps, no timed calls, and an idle thread may stop for good *)
+(* (Quit).  Then a thread parked with nobody left to wake it has no step,  *)
+(* and once every other thread has stopped nothing is enabled: TLC's       *)
+(* deadlock check reports the lost wake-up.  In the open world the         *)
+(* spontaneous steps are always enabled, so there it could not.            *)
+ClosedWorld == FALSE
+ClosedWorldModel == TRUE
 
 (* A public method called by t: t is not inside another call, and the      *)
 (* allocator is not closed (checkOpen refuses it, and that is no step).    *)
@@ -233,16 +245,16 @@ Allocate ==
 
 Commit(t) ==
     /\ Call(t)
-    /\ CASE decommitPending ->
-              CommitCancelsPendingDecommit /\ Return(t, "S_OK")
-         [] ~committed /\ CommitError # "S_OK" ->          \* props.commitError()
-              /\ Return(t, CommitError)
-              /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
-         [] ~committed ->
-              Allocate /\ Return(t, "S_OK")
-         [] OTHER ->                                       \* committed: nothing to do
+    /\ CASE committed ->                                   \* nothing to do
               /\ Return(t, "S_OK")
               /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ decommitPending ->
+              CommitCancelsPendingDecommit /\ Return(t, "S_OK")
+         [] ~committed /\ ~decommitPending /\ CommitError # "S_OK" ->   \* props.commitError()
+              /\ Return(t, CommitError)
+              /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
+         [] ~committed /\ ~decommitPending /\ CommitError = "S_OK" ->
+              Allocate /\ Return(t, "S_OK")
     /\ UNCHANGED <<props, refs, waiters, waitSet, awaitExit, interrupted, timed, pc, clientRef>>
 
 (* dropMemory(): the decommit completes; memory and self-reference go.     *)
@@ -280,6 +292,11 @@ Close(t) ==
     /\ Return(t, "S_OK")
     /\ UNCHANGED <<props, refs, waiters, interrupted, timed, pc>>
 
+(* What one blocked getBuffer adds to waiters from its first await() to    *)
+(* its return: one (waiters++ before the loop).  An operator so that a     *)
+(* mutant can count the waiter only after its wait (mutants/).             *)
+WaiterCountRaise == 1
+
 (* take(flags, timed, deadline): the locked region up to the first         *)
 (* await().  Not committed: GetBufferNotCommitted.  A buffer free:         *)
 (* GetBufferOk (even for an interrupted thread: lock(), not                *)
@@ -291,15 +308,16 @@ GetBuffer(t) ==
     /\ CASE ~committed ->
               /\ Return(t, "VFW_E_NOT_COMMITTED")
               /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
-         [] freeList # << >> ->
+         [] committed /\ freeList # << >> ->
               /\ Pop(t)
               /\ UNCHANGED <<waiters, waitSet, awaitExit, interrupted, timed, pc>>
-         [] OTHER ->
+         [] committed /\ freeList = << >> ->
               \/ /\ Return(t, "VFW_E_TIMEOUT")                        \* AM_GBF_NOWAIT
                  /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
               \/ /\ Return(t, "NONE")                                 \* awaitBuffer
-                 /\ waiters' = waiters + 1
-                 /\ \E tm \in BOOLEAN : timed' = [timed EXCEPT ![t] = tm]
+                 /\ waiters' = waiters + WaiterCountRaise
+                 /\ \E tm \in IF ClosedWorld THEN {FALSE} ELSE BOOLEAN :
+                       timed' = [timed EXCEPT ![t] = tm]
                  /\ Await(t)
                  /\ UNCHANGED <<freeList, refs>>
     /\ UNCHANGED <<props, committed, decommitPending, buffers, clientRef, selfRef>>
@@ -309,7 +327,7 @@ ExitAwaitBuffer(t) ==
     /\ pc' = [pc EXCEPT ![t] = "idle"]
     /\ awaitExit' = [awaitExit EXCEPT ![t] = "none"]
     /\ timed' = [timed EXCEPT ![t] = FALSE]
-    /\ waiters' = waiters - 1
+    /\ waiters' = waiters - WaiterCountRaise
 
 LeaveAwaitBuffer(t, hr) == ExitAwaitBuffer(t) /\ Return(t, hr)
 
@@ -352,6 +370,7 @@ AwaitReturns(t) ==
 (* lands on it, and await() returns normally: the loop re-checks and, for  *)
 (* a timeout, finds the deadline passed.  The lock is not involved.        *)
 WakesByItself(t) ==
+    /\ ~ClosedWorld
     /\ t \in waitSet
     /\ Wake({t})
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters,
@@ -362,6 +381,7 @@ WakesByItself(t) ==
 (* Already woken: await() returns normally with the status set again, and  *)
 (* the thread's next await(), in this call or a later one, throws at once. *)
 Interrupt(t) ==
+    /\ ~ClosedWorld
     /\ pc[t] = "awaitBuffer"
     /\ ~interrupted[t]
     /\ awaitExit[t] # "throws"
@@ -404,11 +424,22 @@ Release(b) ==
        ELSE UNCHANGED <<decommitPending, buffers, freeList, selfRef, waitSet, awaitExit>>
     /\ UNCHANGED <<props, committed, waiters, interrupted, timed, pc, result, clientRef>>
 
-(* Nothing is left to happen once the allocator is destroyed and every     *)
-(* call has returned.                                                      *)
+(* Closed world only: an idle thread stops calling, for good.  No Java     *)
+(* step; the contract sees the thread idle (AbsPc).                        *)
+Quit(t) ==
+    /\ ClosedWorld
+    /\ pc[t] = "idle"
+    /\ pc' = [pc EXCEPT ![t] = "done"]
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters, waitSet,
+                   awaitExit, interrupted, timed, result, clientRef, selfRef>>
+
+(* Nothing is left to happen once every call has returned and the          *)
+(* allocator is destroyed, or (closed world) every thread has stopped and  *)
+(* every sample is back.                                                   *)
 Terminating ==
-    /\ Destroyed
     /\ Blocked = {}
+    /\ \/ Destroyed
+       \/ (\A t \in Threads : pc[t] = "done") /\ Outstanding = {}
     /\ UNCHANGED vars
 
 Next ==
@@ -421,6 +452,7 @@ Next ==
           \/ AwaitReturns(t)
           \/ WakesByItself(t)
           \/ Interrupt(t)
+          \/ Quit(t)
     \/ \E b \in Buffers : AddRef(b) \/ Release(b)
     \/ Terminating
 
@@ -492,6 +524,9 @@ WeakFairSpec ==
           /\ WF_vars(AwaitReturnsNotCommitted(t))
 
 -----------------------------------------------------------------------------
+(* The sequences over S of length n at most (IInvInit enumerates them).    *)
+SeqsUpTo(S, n) == UNION {[1..k -> S] : k \in 0..n}
+
 (* Safety: the invariants of MonitorMemAllocator's class comment, and the  *)
 (* monitor's own.                                                          *)
 TypeOK ==
@@ -499,14 +534,14 @@ TypeOK ==
     /\ committed \in BOOLEAN
     /\ decommitPending \in BOOLEAN
     /\ buffers \subseteq Buffers
-    /\ freeList \in Seq(Buffers)
+    /\ freeList \in Seq(Buffers) /\ Len(freeList) <= MaxBuffers
     /\ refs \in [Buffers -> 0..MaxRefs]
-    /\ waiters \in Nat
+    /\ waiters \in 0..Cardinality(Threads)
     /\ waitSet \subseteq Threads
     /\ awaitExit \in [Threads -> AwaitExits]
     /\ interrupted \in [Threads -> BOOLEAN]
     /\ timed \in [Threads -> BOOLEAN]
-    /\ pc \in [Threads -> {"idle", "awaitBuffer"}]
+    /\ pc \in [Threads -> {"idle", "awaitBuffer", "done"}]
     /\ result \in [Threads -> Results]
     /\ clientRef \in BOOLEAN
     /\ selfRef \in BOOLEAN
@@ -528,7 +563,7 @@ SelfReferenceWhileAllocated ==
     /\ committed => selfRef
 
 (* decommitPending => !committed && outstanding > 0                        *)
-PendingOnlyWhileSamplesOut == decommitPending => ~committed /\ Outstanding # {}
+DecommitPendingOnlyWhileSamplesOut == decommitPending => ~committed /\ Outstanding # {}
 
 (* waiters == the getBuffer calls between GetBufferBlocks and their        *)
 (* return, whether parked or woken.                                        *)
@@ -589,6 +624,78 @@ DecommitEventuallyCompletes ==
 RefinesFairMemAllocator == Abs!FairSpec
 
 NeverInterrupted(t) == FALSE
+
+-----------------------------------------------------------------------------
+(* The inductive invariant.  IInv holds initially and every step from any  *)
+(* state satisfying it leads to a state satisfying it: checked by TLC from *)
+(* EVERY type-correct state satisfying IInv, reachable or not              *)
+(* (MemAllocatorMonitorIInv.cfg: INIT IInvInit, NEXT Next, INVARIANT       *)
+(* IInv), not just from Init.  It is the safety invariants plus what makes *)
+(* them inductive: memory exists exactly while committed or pending, laid  *)
+(* out as the properties say; a closed allocator is not committed; and,    *)
+(* for NoLostWakeup, while threads are parked there are at least as many   *)
+(* woken waiters (await() to return normally) as free buffers.             *)
+Woken == {t \in Blocked \ waitSet : awaitExit[t] = "returns"}
+
+MemoryIInv ==                   \* props, committed, decommitPending, buffers, selfRef, clientRef
+    /\ SelfReferenceWhileAllocated
+    /\ ~committed /\ ~decommitPending => buffers = {}
+    /\ buffers # {} => buffers = 1..props.count /\ props.layout = "valid"
+    /\ ~clientRef => ~committed
+
+BuffersIInv ==                  \* and freeList, refs
+    /\ BuffersConserved
+    /\ MemoryHeldWhileSamplesOut
+    /\ DecommitPendingOnlyWhileSamplesOut
+    /\ NeverDestroyedWithSamplesOut
+
+WaitIInv ==                     \* and pc, waiters, waitSet, awaitExit, timed, interrupted
+    /\ WaiterCountExact
+    /\ WaitSetHoldsBlockedThreads
+    /\ NoWaiterSleepsWhileDecommitted
+    /\ NoLostWakeup
+    /\ committed /\ waitSet # {} => Cardinality(Woken) >= Len(freeList)
+
+IInv == TypeOK /\ MemoryIInv /\ BuffersIInv /\ WaitIInv
+
+(* TypeOK /\ IInv, its conjuncts ordered so that TLC enumerates only the   *)
+(* states that satisfy them (each filter follows the variables it reads),  *)
+(* and with result fixed: no step reads result (it is only written), so    *)
+(* its initial value cannot affect whether IInv is preserved.              *)
+IInvInit ==
+    /\ result = [t \in Threads |-> "NONE"]
+    /\ props \in [count : 0..MaxBuffers, layout : Layouts]
+    /\ committed \in BOOLEAN
+    /\ decommitPending \in BOOLEAN
+    /\ buffers \in SUBSET Buffers
+    /\ selfRef \in BOOLEAN
+    /\ clientRef \in BOOLEAN
+    /\ MemoryIInv
+    /\ freeList \in SeqsUpTo(Buffers, MaxBuffers)
+    /\ refs \in [Buffers -> 0..MaxRefs]
+    /\ BuffersIInv
+    /\ pc \in [Threads -> {"idle", "awaitBuffer", "done"}]
+    /\ waiters \in 0..Cardinality(Threads)
+    /\ waitSet \in SUBSET Threads
+    /\ awaitExit \in [Threads -> AwaitExits]
+    /\ timed \in [Threads -> BOOLEAN]
+    /\ interrupted \in [Threads -> BOOLEAN]
+    /\ WaitIInv
+    /\ IInv
+
+(* What is checked, and where (TLC, finite models; see spec/README.md).    *)
+Safety ==
+    /\ TypeOK /\ WaiterCountExact /\ WaitSetHoldsBlockedThreads
+    /\ NoWaiterSleepsWhileDecommitted /\ NoLostWakeup /\ MemoryHeldWhileSamplesOut
+    /\ BuffersConserved /\ SelfReferenceWhileAllocated
+    /\ DecommitPendingOnlyWhileSamplesOut /\ NeverDestroyedWithSamplesOut
+Liveness == WaitersEventuallyReturn /\ DecommitEventuallyCompletes
+
+THEOREM Spec => []IInv              \* MemAllocatorMonitor.cfg (Init => IInv), MemAllocatorMonitorIInv.cfg
+THEOREM Spec => []Safety            \* MemAllocatorMonitor.cfg; IInv => Safety
+THEOREM Spec => Abs!Spec            \* RefinementInit, RefinesMemAllocator
+THEOREM Spec => UntimedWaitsNeverTimeOut
+THEOREM FairSpec => Liveness        \* MemAllocatorMonitor.cfg
 
 (* For safety-only models with more threads.                               *)
 ThreadSymmetry == Permutations(Threads)

@@ -10,7 +10,7 @@
 (*                                                                         *)
 (* The memory and the self-reference are kept for ever; the allocator can  *)
 (* then never be destroyed after close().                                  *)
-(* Expected: Invariant PendingOnlyWhileSamplesOut.                         *)
+(* Expected: Invariant DecommitPendingOnlyWhileSamplesOut.                         *)
 (***************************************************************************)
 EXTENDS MemAllocatorMonitor
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Replays memallocator's conformance vectors against an allocator adapter (stdlib only).
 
-    python3 docs/examples/python/run_vectors.py DIR [--adapter MODULE:CLASS] [--settle-ms N] [-v]
+    python3 docs/examples/python/run_vectors.py DIR [--adapter MODULE:CLASS] [--settle-ms N]
+        [--patience-ms N] [--only GLOB] [--fail-fast] [-v]
 
 DIR is what `memallocator vectors --out DIR` wrote (index.json and one file per vector; the
 format is docs/vectors.schema.json). The adapter defaults to allocator:PyAllocator, the tiny
@@ -13,17 +14,20 @@ step's call runs on its thread's worker; "hr" means the call returns with that o
 "blocks" that it does not return until a later step's "wakes" lists it; after every step the
 calls that should be blocked must still be blocked. Sample names (s1, s2, ...) are bound to the
 objects GetBuffer returns, renamed when the implementation picks another free sample, and
-unbound at a Commit that "allocates"; a wake-up with "or" may go to another waiter, and then the
-two thread names are swapped. To run your own allocator, write an adapter class with the methods
+unbound at a Commit that "allocates". The wakes of one step are an unordered set: the woken calls
+may return in any order, and each is checked against its own wake; a wake-up with "or" may go to
+another waiter, and then the two thread names are swapped. To run your own allocator, write an adapter class with the methods
 of allocator.PyAllocator and PySample (raising allocator.HResultError for failures), or port this
 file.
 """
 
 import argparse
+import fnmatch
 import importlib
 import json
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -31,7 +35,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from allocator import HResultError  # noqa: E402
 
-PATIENCE = 10.0  # seconds a call may take to return when it should
+PATIENCE = 10.0  # seconds a call may take to return when it should (--patience-ms)
 
 
 class Failure(Exception):
@@ -157,8 +161,8 @@ class Run:
             if expect.get("allocates"):
                 self.samples.clear()
                 self.names.clear()
-        for wake in step.get("wakes", []):
-            self.wake(wake)
+        if step.get("wakes"):
+            self.wakes(step["wakes"])
         for t, (at, c) in self.blocked.items():
             if is_done(c):
                 raise Failure("the call of %s (step %d) returned %s, but it should still be blocked"
@@ -176,29 +180,52 @@ class Run:
         if is_done(call):
             raise Failure("returned %s instead of blocking" % self.describe(call["outcome"]))
 
-    def wake(self, wake):
-        thread = wake["thread"]
-        candidates = [thread] + wake.get("or", [])
-        for c in candidates:
-            if c not in self.blocked:
-                raise Failure("%s should be blocked, but it is not" % c)
+    def wakes(self, wakes):
+        """The wakes of one step, an unordered set: waits until as many candidate calls as there are
+        wakes have returned, in any order, then matches each returned call to a wake (its own thread
+        first, else one of its "or" threads, then renamed) and checks it against that wake."""
+        candidates = [[w["thread"]] + w.get("or", []) for w in wakes]
+        every = [t for c in candidates for t in c]
+        for t in every:
+            if t not in self.blocked:
+                raise Failure("%s should be blocked, but it is not" % t)
         deadline = time.monotonic() + PATIENCE
-        returned = None
-        while returned is None:
-            returned = next((c for c in candidates if is_done(self.blocked[c][1])), None)
-            other = next((t for t in self.blocked if t not in candidates and is_done(self.blocked[t][1])), None)
-            if returned is None and other is not None:
-                raise Failure("the call of %s (step %d) returned %s instead of %s's"
-                              % (other, self.blocked[other][0], self.describe(self.blocked[other][1]["outcome"]), thread))
-            if returned is None:
-                if time.monotonic() > deadline:
-                    raise Failure("the blocked call of %s did not return" % " or ".join(candidates))
-                time.sleep(0.0002)
-        if returned != thread:  # another waiter got it: the two are interchangeable
-            self.workers[thread], self.workers[returned] = self.workers[returned], self.workers[thread]
-            self.blocked[thread], self.blocked[returned] = self.blocked[returned], self.blocked[thread]
-        _, call = self.blocked.pop(thread)
-        self.check(wake, call["outcome"])
+        while True:
+            returned = [t for t in dict.fromkeys(every) if is_done(self.blocked[t][1])]
+            other = next((t for t in self.blocked if t not in every and is_done(self.blocked[t][1])), None)
+            if other is not None:
+                raise Failure("the call of %s (step %d) returned %s, but this step wakes only %s"
+                              % (other, self.blocked[other][0], self.describe(self.blocked[other][1]["outcome"]),
+                                 sorted(set(every))))
+            if len(returned) > len(wakes):
+                raise Failure("the calls of %s returned, but this step wakes only %d" % (returned, len(wakes)))
+            if len(returned) == len(wakes):
+                break
+            if time.monotonic() > deadline:
+                raise Failure("%d of the blocked calls of %s did not return within %ss (a lost wake-up?)"
+                              % (len(wakes) - len(returned), [t for t in every if t not in returned], PATIENCE))
+            time.sleep(0.0002)
+        free = list(returned)
+        got = [c[0] if c[0] in free else None for c in candidates]
+        for g in got:
+            if g is not None:
+                free.remove(g)
+        for i, c in enumerate(candidates):
+            if got[i] is None:
+                got[i] = next((t for t in c if t in free), None)
+                if got[i] is None:
+                    raise Failure("the calls of %s returned, but none of %s did" % (returned, c))
+                free.remove(got[i])
+        for i, c in enumerate(candidates):
+            want = c[0]
+            if got[i] != want:  # another waiter got it: the two are interchangeable
+                r = got[i]
+                self.workers[want], self.workers[r] = self.workers[r], self.workers[want]
+                self.blocked[want], self.blocked[r] = self.blocked[r], self.blocked[want]
+                got = got[:i + 1] + [r if g == want else g for g in got[i + 1:]]
+        for w in wakes:
+            _, call = self.blocked.pop(w["thread"])
+            self.check(w, call["outcome"])
 
     # ---------------------------------------------------------------- outcomes
 
@@ -280,8 +307,9 @@ def run_vector(vector, factory, features, settle):
             try:
                 run.step(step)
             except Failure as f:
-                return "failed", "step %d (%s %s %s): %s" % (step["step"], step["thread"], step["op"],
-                                                            json.dumps(step["args"]), f)
+                spec = (", spec " + json.dumps(step["spec"])) if "spec" in step else ""
+                return "failed", "step %d of %d (%s %s %s%s): %s" % (
+                    step["step"], len(vector["steps"]), step["thread"], step["op"], json.dumps(step["args"]), spec, f)
         if run.blocked:
             return "failed", "calls still blocked at the end: %s" % sorted(run.blocked)
         return "passed", ""
@@ -290,13 +318,23 @@ def run_vector(vector, factory, features, settle):
 
 
 def main(argv):
+    global PATIENCE
     parser = argparse.ArgumentParser(description="Replay memallocator conformance vectors.")
     parser.add_argument("dir")
     parser.add_argument("--adapter", default="allocator:PyAllocator", help="MODULE:CLASS (default %(default)s)")
     parser.add_argument("--settle-ms", type=float, default=250.0,
                         help="the longest wait to see a call that should block blocked (default %(default)s)")
+    parser.add_argument("--patience-ms", type=float, default=PATIENCE * 1000,
+                        help="how long a call that should return may take (default %(default)s)")
+    parser.add_argument("--only", metavar="GLOB", help="run only the vectors whose names match GLOB")
+    parser.add_argument("--fail-fast", action="store_true", help="stop at the first failing vector")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every vector's result")
     opts = parser.parse_args(argv)
+    if not 0 < opts.patience_ms <= 3600000 or not 0 <= opts.settle_ms <= 3600000:
+        print("run_vectors.py: --patience-ms and --settle-ms must be from 1 (0 for --settle-ms) to 3600000",
+              file=sys.stderr)
+        return 2
+    PATIENCE = opts.patience_ms / 1000.0
     index_file = os.path.join(opts.dir, "index.json")
     if not os.path.isfile(index_file):
         print("run_vectors.py: not a vector set (no index.json): " + opts.dir, file=sys.stderr)
@@ -304,24 +342,67 @@ def main(argv):
     module, _, cls = opts.adapter.partition(":")
     factory = getattr(importlib.import_module(module), cls)
     features = set(getattr(factory, "FEATURES", ()))
-    with open(index_file) as f:
-        index = json.load(f)
+    try:
+        entries = read_index(opts.dir, index_file)
+    except (ValueError, OSError) as e:
+        print("run_vectors.py: %s" % e, file=sys.stderr)
+        return 2
+    if opts.only:
+        entries = [e for e in entries if fnmatch.fnmatchcase(e["file"][:-len(".json")], opts.only)]
+        if not entries:
+            print("run_vectors.py: --only %s matches no vector" % opts.only, file=sys.stderr)
+            return 2
     counts = {"passed": 0, "failed": 0, "skipped": 0}
-    shown = 0
-    for entry in index["vectors"]:
+    failures = []
+    for entry in entries:
         with open(os.path.join(opts.dir, entry["file"])) as f:
             vector = json.load(f)
         status, message = run_vector(vector, factory, features, opts.settle_ms / 1000.0)
         counts[status] += 1
-        if status == "failed" and shown < 10:
-            shown += 1
-            print("  FAILED %s: %s" % (vector["name"], message))
+        if status == "failed":
+            failures.append((len(vector["steps"]), vector["name"], message))
         elif opts.verbose:
             print("  %s %s %s" % (status, vector["name"], message))
+        if opts.fail_fast and failures:
+            break
+    for _, name, message in sorted(failures)[:10]:  # shortest failing vector first
+        print("  FAILED %s: %s" % (name, message))
     total = sum(counts.values())
     print("%d vectors: %d passed, %d failed, %d skipped (adapter %s)"
           % (total, counts["passed"], counts["failed"], counts["skipped"], opts.adapter))
+    if counts["passed"] + counts["failed"] == 0:
+        print("run_vectors.py: every vector was skipped: nothing was checked", file=sys.stderr)
+        return 2
     return 0 if counts["failed"] == 0 else 1
+
+
+def read_index(directory, index_file):
+    """The index's entries, each a plain .json file name of the vector directory (no path is followed
+    out of it); raises ValueError for a tampered index."""
+    with open(index_file) as f:
+        index = json.load(f)
+    entries = index.get("vectors") if isinstance(index, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError('index.json: "vectors" is not a list')
+    if not entries:
+        raise ValueError('index.json: "vectors" is empty: no vector to run')
+    root = os.path.realpath(directory)
+    listed = set()
+    for i, e in enumerate(entries):
+        name = e.get("file") if isinstance(e, dict) else None
+        if (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.json", name)
+                or name == "index.json"):
+            raise ValueError('index.json: vector %d: "file" must be the name of a .json file in the vector directory'
+                             % (i + 1))
+        path = os.path.join(directory, name)
+        if not os.path.isfile(path) or os.path.dirname(os.path.realpath(path)) != root:
+            raise ValueError("index.json: vector %d: %s is not a file of the vector directory" % (i + 1, name))
+        listed.add(name)
+    present = {f for f in os.listdir(directory) if f.endswith(".json") and f != "index.json"}
+    if present != listed:
+        raise ValueError("index.json lists %d vectors, but the directory holds %d vector files"
+                         % (len(listed), len(present)))
+    return entries
 
 
 if __name__ == "__main__":

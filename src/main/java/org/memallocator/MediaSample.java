@@ -33,7 +33,17 @@ public interface MediaSample {
     record TimeRange(long start, long end, HResult result) {
     }
 
-    /** {@code AddRef}: returns the new reference count. */
+    /**
+     * {@code AddRef}: returns the new reference count.
+     *
+     * @throws MemAllocatorException {@link HResult#E_FAIL} when the count is already
+     *         {@code Integer.MAX_VALUE}; nothing changes. COM's count is an unsigned 32-bit
+     *         {@code ULONG} that wraps silently after 2^32 - 1 increments (back to 0: the buffer
+     *         would be stranded, outstanding for ever); here the count is an {@code int} and is
+     *         refused instead of wrapping. {@code E_FAIL} because no specific code applies: it is
+     *         a limit of this sample, not missing memory ({@code E_OUTOFMEMORY} would suggest
+     *         freeing memory helps) and not a bad argument.
+     */
     int addRef();
 
     /**

@@ -9,7 +9,12 @@ import java.time.Duration;
  * large), {@link #commit} (allocate), {@link #getBuffer} (take an empty sample; blocks while none
  * is free), the sample's final {@link MediaSample#release} (the buffer goes back to the free
  * list), {@link #decommit} (no more buffers: blocked and later {@code getBuffer} calls fail with
- * {@link HResult#VFW_E_NOT_COMMITTED}; the memory goes once every outstanding sample is back).
+ * {@link HResult#VFW_E_NOT_COMMITTED}; the samples go once every outstanding sample is back).
+ *
+ * <p>Memory: the reference implementation keeps the direct block after a decommit and reuses it
+ * for the next {@link #commit} with the same properties, as Microsoft's allocator does; it lets
+ * the block go (to the garbage collector) on a change of properties and on {@link #close}. A
+ * failed {@code commit} changes nothing.
  *
  * <p>Failures throw {@link MemAllocatorException} carrying the exact HRESULT.
  * The spec action each method implements is named in the implementation's Javadoc.

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>State, named as in the spec, all guarded by {@code lock}: {@code props}, {@code committed},
  * {@code decommitPending}, {@code buffers} (the samples of this commit cycle: the memory),
  * {@code freeList} (a LIFO stack), the samples' {@code refs}, {@code waiters}, {@code selfRef} and
- * {@code clientRef}. Whenever the lock is free:
+ * {@code clientRef}; below the spec, {@code block}, the direct memory under the samples. Whenever
+ * the lock is free:
  * <pre>
  *   freeList[0 .. freeCount) == the samples of buffers with refs == 0, each once
  *   outstanding == buffers.length - freeCount == the samples of buffers with refs &gt; 0
@@ -22,16 +23,28 @@ import java.util.concurrent.locks.ReentrantLock;
  *   decommitPending =&gt; !committed &amp;&amp; outstanding &gt; 0
  *   waiters == getBuffer calls between their GetBufferBlocks step and their wake-up step
  *   a sample no longer in buffers (its memory dropped) has refs == 0 for ever
+ *   buffers != null =&gt; block != null;  block != null =&gt; block is laid out for props
  * </pre>
  *
- * <p><b>Memory.</b> The memory is dropped when the decommit completes: in {@link #decommit()}
+ * <p><b>Memory.</b> The samples are dropped when the decommit completes: in {@link #decommit()}
  * with nothing out, or in the final {@link MediaSample#release()} of the last outstanding sample
- * while a decommit is pending. The next {@link #commit()} allocates anew, with new samples.
- * Microsoft's {@code CMemAllocator} keeps its memory until the properties change or it is
- * destroyed (the contract allows both); we differ so that an idle allocator really holds no
- * memory, and so that a sample of a finished commit cycle is detectably dead (count 0) instead of
- * silently aliasing a live buffer. The garbage collector frees the block once nothing refers to
- * it (a stale reference to a dead sample keeps it reachable, though unusable).
+ * while a decommit is pending. The next {@link #commit()} makes new samples, so that a sample of a
+ * finished commit cycle is detectably dead (count 0). The direct block under them is kept, as
+ * Microsoft's {@code CMemAllocator} keeps its memory until the properties change: a commit that
+ * finds the same properties lays its new samples over the kept block and allocates no direct
+ * memory, so commit/decommit cycles need neither the garbage collector nor
+ * {@code System.gc()} (they run under {@code -XX:+DisableExplicitGC} and a small
+ * {@code -XX:MaxDirectMemorySize}). A successful {@link #setProperties} with other properties,
+ * and {@link #close()}, let the block go; only then does the garbage collector free it (Java has
+ * no safe explicit free: a stale {@link MediaSample#pointer()} view would read freed memory). A
+ * stale view of a kept block aliases the next cycle's buffer, as a stale pointer does in COM.
+ *
+ * <p><b>Failures of Commit.</b> Everything {@code commit()} allocates (the samples, the two
+ * arrays, the direct block) is allocated outside the lock, and nothing is assigned until it all
+ * exists; a layout whose samples cannot fit the heap limit ({@code -Xmx}) is refused before
+ * anything is allocated. Any failure (out of heap, out of direct memory, anything else) leaves
+ * the allocator exactly as it was and gives {@link HResult#E_OUTOFMEMORY}. Another thread is
+ * never blocked by a slow allocation, nor by the JDK's retries of a failing one.
  *
  * <p><b>Wake-ups.</b> A final release signals one waiter, and only when there are waiters;
  * {@code decommit} signals all of them. Microsoft broadcasts on every release; one signal is
@@ -46,8 +59,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * clears its interrupt status and leaves the pool unchanged.
  *
  * <p><b>Tracing.</b> Each spec step calls the optional {@link SpecTrace} under the lock, right
- * after the step's effect. Misuse (a sample released twice, a call after
- * {@link #close()}) is refused with an exception, changes nothing and is not a step.
+ * after the step's effect; what the trace throws is contained (see {@link SpecTrace}). Misuse (a
+ * sample released twice, a call after {@link #close()}) is refused with an exception, changes
+ * nothing and is not a step.
  *
  * <p>One {@link ReentrantLock} and one {@link Condition}, not {@code synchronized}: Lincheck
  * models park/unpark exactly but treats {@code notify} as {@code notifyAll}, and virtual threads
@@ -66,6 +80,14 @@ public final class MonitorMemAllocator implements MemAllocator {
         }
     }
 
+    /**
+     * Heap bytes one sample costs at least: the {@code Sample}, its {@code ByteBuffer} view and its
+     * two array slots (measured on JDK 17 over 10^6 samples: 152 with compressed references, 196
+     * without). A layout of more samples than the heap limit holds at this rate certainly cannot
+     * be made, and is refused before anything is allocated.
+     */
+    static final long SAMPLE_HEAP_BYTES = 150;
+
     /** Guards all state, including each sample's reference count. */
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -83,6 +105,13 @@ public final class MonitorMemAllocator implements MemAllocator {
 
     /** The samples of this commit cycle, buffer number i + 1 at index i; null without memory. */
     private Sample[] buffers;
+
+    /**
+     * The direct block under {@code buffers}, laid out for {@code props}; kept after the decommit
+     * completes for the next commit with the same properties. Null before the first commit, after
+     * a properties change and after close (the garbage collector then frees it).
+     */
+    private ByteBuffer block;
 
     /** The free samples: a LIFO stack in {@code freeList[0 .. freeCount)}, top last. */
     private Sample[] freeList;
@@ -105,6 +134,13 @@ public final class MonitorMemAllocator implements MemAllocator {
     /** Receives the spec steps; null when not tracing. */
     private SpecTrace trace;
 
+    /**
+     * Test seam: the wait loop's hooks ({@link WaitLoopHook}), null unless a conformance runner
+     * installed them with {@link WaitLoopHook#install}. Read by the waiting thread under the lock;
+     * written once, before the allocator is shared.
+     */
+    private WaitLoopHook waitHook;
+
     /** A new allocator: no properties (all zero), not committed, no memory. */
     public MonitorMemAllocator() {
     }
@@ -125,12 +161,21 @@ public final class MonitorMemAllocator implements MemAllocator {
 
     // ------------------------------------------------------------ helpers, all under the lock
 
-    /** Reports a spec step, if tracing. Call only when holding lock. */
+    /**
+     * Reports a spec step, if tracing. What the trace throws is contained: the call goes on as if
+     * it had returned (the state is already the step's), and the throwable goes to the thread's
+     * uncaught-exception handler. Call only when holding lock.
+     */
     private void step(SpecAction action, int buffer, AllocatorProperties request, HResult result,
                       int refs) {
         SpecTrace t = trace;
         if (t != null) {
-            t.step(new SpecEvent(action, Thread.currentThread(), buffer, request, result, refs));
+            Thread me = Thread.currentThread();
+            try {
+                t.step(new SpecEvent(action, me, buffer, request, result, refs));
+            } catch (Throwable thrown) {
+                me.getUncaughtExceptionHandler().uncaughtException(me, thrown);
+            }
         }
     }
 
@@ -153,37 +198,69 @@ public final class MonitorMemAllocator implements MemAllocator {
     }
 
     /**
-     * Allocates one block for {@code props}, puts every buffer on the free list (buffer 1 on top)
-     * and takes the self-reference. Call only when holding lock.
-     * Precondition: {@code props.commitError() == S_OK}, no memory held.
+     * The memory of one commit cycle, made outside the lock: {@code block} laid out for
+     * {@code props}, its samples ({@code buffers}) and a full free list. {@code buffers == null}
+     * when it could not be made.
      */
-    private HResult allocate() {
-        AllocatorProperties p = props;
-        ByteBuffer block;
-        try {
-            block = ByteBuffer.allocateDirect(p.cBuffers() * p.stride() + p.cbAlign() - 1)
-                    .alignedSlice(p.cbAlign());
-        } catch (OutOfMemoryError directMemoryExhausted) {
-            return HResult.E_OUTOFMEMORY; // VirtualAlloc failing; not a case the spec models
-        }
+    private record Allocation(AllocatorProperties props, ByteBuffer block, Sample[] buffers,
+                              Sample[] freeList) {
+    }
+
+    /**
+     * Makes the memory for {@code p}, over {@code kept} (a block laid out for {@code p}) when not
+     * null, else over a new direct block. Runs WITHOUT the lock: it may take long (zeroing the
+     * block, the JDK's retries when direct memory is short) and it may fail. Every failure, out of
+     * heap, out of direct memory or anything else, gives an allocation without buffers; nothing
+     * of the allocator is touched. Precondition: {@code p.commitError() == S_OK}.
+     */
+    private Allocation lay(AllocatorProperties p, ByteBuffer kept) {
         int n = p.cBuffers();
-        buffers = new Sample[n];
-        freeList = new Sample[n];
-        for (int i = 0; i < n; i++) {
-            buffers[i] = new Sample(i + 1, block.slice(i * p.stride() + p.cbPrefix(), p.cbBuffer()));
-            freeList[n - 1 - i] = buffers[i];
+        if (n * SAMPLE_HEAP_BYTES > Runtime.getRuntime().maxMemory()) {
+            return new Allocation(p, null, null, null); // cannot fit the heap: allocate nothing
         }
-        freeCount = n;
+        try {
+            Sample[] all = new Sample[n];
+            Sample[] free = new Sample[n];
+            ByteBuffer b = kept != null ? kept
+                    : ByteBuffer.allocateDirect(n * p.stride() + p.cbAlign() - 1).alignedSlice(p.cbAlign());
+            for (int i = 0; i < n; i++) {
+                all[i] = new Sample(i + 1, b.slice(i * p.stride() + p.cbPrefix(), p.cbBuffer()));
+                free[n - 1 - i] = all[i];
+            }
+            return new Allocation(p, b, all, free);
+        } catch (OutOfMemoryError | RuntimeException allocationFailed) {
+            return new Allocation(p, null, null, null); // VirtualAlloc failing; not a case the spec models
+        }
+    }
+
+    /**
+     * Installs memory made by {@link #lay}: every buffer free (buffer 1 on top), committed, the
+     * self-reference taken; or {@link HResult#E_OUTOFMEMORY} with nothing changed. Only
+     * assignments: nothing here allocates or can fail half-way. Call only when holding lock.
+     * Precondition: no memory held, {@code a.props().equals(props)}.
+     */
+    private HResult publish(Allocation a) {
+        if (a.buffers() == null) {
+            return HResult.E_OUTOFMEMORY;
+        }
+        block = a.block();
+        buffers = a.buffers();
+        freeList = a.freeList();
+        freeCount = buffers.length;
         committed = true;
         selfRef = true;
         return HResult.S_OK;
     }
 
     /**
-     * Completes a decommit: the memory and the self-reference go; the old samples stay dead.
+     * Completes a decommit: the samples and the self-reference go; the old samples stay dead. The
+     * block stays for the next commit with the same properties, unless the allocator is closed.
      * Call only when holding lock. Precondition: nothing outstanding.
      */
     private void dropMemory() {
+        if (!clientRef) {
+            block = null;
+        }
         buffers = null;
         freeList = null;
         freeCount = 0;
@@ -264,7 +341,11 @@ public final class MonitorMemAllocator implements MemAllocator {
                     : outstanding() > 0 ? HResult.VFW_E_BUFFERS_OUTSTANDING
                     : HResult.S_OK;
             if (hr == HResult.S_OK) {
-                props = request.rounded();
+                AllocatorProperties granted = request.rounded();
+                if (!granted.equals(props)) {
+                    block = null; // laid out for the old properties: left to the garbage collector
+                }
+                props = granted;
             }
             step(SpecAction.SetProperties, 0, request, hr, 0);
             if (hr.failed()) {
@@ -292,16 +373,44 @@ public final class MonitorMemAllocator implements MemAllocator {
      * {@code Commit}, spec action {@code Commit}. Already committed: {@code S_OK}, nothing done
      * (no re-validation; Wine re-validates). Decommit pending: cancels it ({@code S_OK}) without
      * allocating or taking a second self-reference; the outstanding samples come back to the free
-     * list as usual. Otherwise allocates {@code cBuffers} new samples, all free, in one direct
-     * block aligned to {@code cbAlign}, each data area {@code cbPrefix} bytes after its buffer's
-     * start.
+     * list as usual. Otherwise makes {@code cBuffers} new samples, all free, in one direct block
+     * aligned to {@code cbAlign}, each data area {@code cbPrefix} bytes after its buffer's start:
+     * the block kept from the last cycle when the properties are the same (its bytes are not
+     * cleared), else a new one (see the class comment: Memory, Failures of Commit).
      *
      * @throws MemAllocatorException {@link AllocatorProperties#commitError()}:
-     *         {@link HResult#VFW_E_SIZENOTSET} or {@link HResult#E_OUTOFMEMORY} (also when direct
-     *         memory is exhausted, which the spec does not model); the allocator stays decommitted
+     *         {@link HResult#VFW_E_SIZENOTSET} or {@link HResult#E_OUTOFMEMORY}; also
+     *         {@code E_OUTOFMEMORY} when the memory cannot be allocated (heap or direct memory
+     *         exhausted, which the spec does not model). Either way nothing changes.
      */
     @Override
     public void commit() {
+        Allocation fresh = null;
+        Allocation wanted;
+        while ((wanted = commitStep(fresh)) != null) {
+            fresh = lay(wanted.props(), wanted.block()); // outside the lock
+        }
+    }
+
+    /**
+     * The spec's Commit, as one atomic step under the lock, if it can be taken now: with
+     * {@code fresh} (made outside the lock by an earlier round, or null) when it needs memory.
+     * Otherwise it changes nothing, reports nothing and returns what to make: the properties
+     * in force and the kept block, if any.
+     *
+     * <p>Why a commit that has to allocate stays atomic: the lock is dropped while {@link #lay}
+     * runs, so any call may come in between, but this round changed nothing and reported no
+     * step, so it is not yet a step. The next round decides again from the state as it is then,
+     * and its locked region is the linearization point: committed meanwhile (another commit
+     * won), S_OK and the fresh memory is dropped; a decommit pending (committed and decommitted
+     * meanwhile), it is cancelled as usual; properties changed (by a {@code setProperties}, which
+     * succeeds only with no memory held), the fresh memory does not fit them and another round
+     * makes memory for the new ones; closed, refused. So the memory installed is always laid out
+     * for the properties in force, and at most one commit installs it. A failed allocation is
+     * reported as {@code E_OUTOFMEMORY} only if, at that point, the properties are still the ones
+     * it failed for.
+     */
+    private Allocation commitStep(Allocation fresh) {
         lock.lock();
         try {
             checkOpen();
@@ -312,13 +421,17 @@ public final class MonitorMemAllocator implements MemAllocator {
             } else if (!committed) {
                 hr = props.commitError();
                 if (hr == HResult.S_OK) {
-                    hr = allocate();
+                    if (fresh == null || !fresh.props().equals(props)) {
+                        return new Allocation(props, block, null, null); // not a step yet
+                    }
+                    hr = publish(fresh);
                 }
             }
             step(SpecAction.Commit, 0, null, hr, 0);
             if (hr.failed()) {
                 throw new MemAllocatorException(hr, "cannot lay out " + props);
             }
+            return null;
         } finally {
             lock.unlock();
         }
@@ -381,9 +494,14 @@ public final class MonitorMemAllocator implements MemAllocator {
      * Nothing free when it passes: {@link HResult#VFW_E_TIMEOUT}, spec action
      * {@code WaitTimedOut}, or {@code GetBufferTimeout} when the call never had to block (a
      * timeout {@code <= 0}). Otherwise as {@link #getBuffer(int)}, interrupts included.
+     *
+     * @throws MemAllocatorException {@link HResult#E_POINTER} for a null timeout (not a spec step)
      */
     @Override
     public MediaSample getBuffer(int flags, Duration timeout) throws InterruptedException {
+        if (timeout == null) {
+            throw new MemAllocatorException(HResult.E_POINTER, "timeout is null");
+        }
         return take(flags, true, System.nanoTime() + saturatedNanos(timeout));
     }
 
@@ -429,10 +547,20 @@ public final class MonitorMemAllocator implements MemAllocator {
         step(SpecAction.GetBufferBlocks, 0, null, null, 0);
         try {
             while (committed && freeCount == 0 && (!timed || deadline - System.nanoTime() > 0L)) {
-                if (timed) {
-                    bufferFreeOrNotCommitted.awaitNanos(deadline - System.nanoTime());
-                } else {
-                    bufferFreeOrNotCommitted.await();
+                WaitLoopHook hook = waitHook;
+                if (hook != null) {
+                    hook.beforePark(Thread.currentThread());
+                }
+                try {
+                    if (timed) {
+                        bufferFreeOrNotCommitted.awaitNanos(deadline - System.nanoTime());
+                    } else {
+                        bufferFreeOrNotCommitted.await();
+                    }
+                } finally {
+                    if (hook != null) {
+                        afterWake(hook);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -449,6 +577,16 @@ public final class MonitorMemAllocator implements MemAllocator {
             throw failed(SpecAction.WaitTimedOut, HResult.VFW_E_TIMEOUT, "no free buffer in time");
         }
         return pop(SpecAction.WakeWithSample);
+    }
+
+    /** Test seam: calls {@code hook.afterWake} with the lock dropped, then retakes the lock. */
+    private void afterWake(WaitLoopHook hook) {
+        lock.unlock();
+        try {
+            hook.afterWake(Thread.currentThread());
+        } finally {
+            lock.lock();
+        }
     }
 
     /**
@@ -563,8 +701,11 @@ public final class MonitorMemAllocator implements MemAllocator {
             if (!clientRef) {
                 return;
             }
-            decommitEffect();
             clientRef = false;
+            decommitEffect();
+            if (buffers == null) {
+                block = null; // else the last sample's final release lets it go (dropMemory)
+            }
             step(SpecAction.Close, 0, null, HResult.S_OK, 0);
         } finally {
             lock.unlock();
@@ -631,12 +772,19 @@ public final class MonitorMemAllocator implements MemAllocator {
             }
         }
 
-        /** Spec action {@code AddRef}. */
+        /**
+         * Spec action {@code AddRef}. Refused at {@code Integer.MAX_VALUE} (see
+         * {@link MediaSample#addRef()}): {@link HResult#E_FAIL}, nothing changed, not a step.
+         */
         @Override
         public int addRef() {
             lock.lock();
             try {
                 requireHeld();
+                if (refs == Integer.MAX_VALUE) {
+                    throw new MemAllocatorException(HResult.E_FAIL,
+                            "sample " + number + ": reference count at its limit " + refs);
+                }
                 setRefs(refs + 1);
                 step(SpecAction.AddRef, number, null, HResult.S_OK, refs);
                 return refs;

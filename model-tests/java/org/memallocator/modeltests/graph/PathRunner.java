@@ -12,9 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.memallocator.AllocatorProperties;
 import org.memallocator.HResult;
 import org.memallocator.MediaSample;
@@ -39,8 +36,9 @@ import org.memallocator.oracle.SpecThread;
  * returned what the spec says, and is in the path's state under the abstraction {@link #compare}.
  *
  * <p><b>Steps.</b> A thread's call runs on its driver. {@code GetBufferBlocks} starts a blocking
- * {@code getBuffer} and holds the driver once it is parked ({@link SpecThread#hold}); its wake-up
- * step lets it go ({@link SpecThread#tryWake}) and checks how it returned. A blocking call whose
+ * {@code getBuffer} and holds the driver ({@link SpecThread#hold}, through the allocator's
+ * wait-loop hook: once its wait ends, it stops before re-checking); its wake-up step lets it go
+ * ({@link SpecThread#tryWake}) and checks how it returned. A blocking call whose
  * episode ends, later in the path, with {@code WaitTimedOut} is the timed
  * {@code getBuffer(0, wait)}: the driver is held before the deadline and let go after it (the
  * runner's only sleep), so it times out exactly at that step.
@@ -71,16 +69,14 @@ import org.memallocator.oracle.SpecThread;
  * another thread holds the lock: the waiter leaves the condition for the lock's queue, no signal
  * can reach it any more, and it throws once it gets the lock. So before a step that may signal
  * (a {@code Release}, {@code Decommit} or {@code Close}) the runner looks ahead: the held
- * waiters whose {@code WaitInterrupted} steps are the path's next wake-up steps are interrupted,
- * in that order, while the runner holds the allocator's {@code ReentrantLock} (found by
- * reflection; an implementation without one is not interrupted early), and held again in the
- * lock's queue ({@link SpecThread#interruptIntoLockQueue}) until their steps. They still count
- * as waiting, as in the spec.
+ * waiters whose {@code WaitInterrupted} steps are the path's next wake-up steps are interrupted
+ * while parked and not woken, and stay held in the wait-loop hook with the interrupt pending
+ * ({@link SpecThread#interruptHeld}) until their steps; no signal reaches them there. They still
+ * count as waiting, as in the spec.
  *
- * <p>Two choices still cannot be followed by renaming, and end the path at that step
- * ({@link Unrealisable}, not a failure): an interrupt of a waiter that was woken before the
- * runner could interrupt it early, and waiters woken one after the other take the lock in that
- * order (the lock's queue is FIFO). Anything else is a failure.
+ * <p>One choice still cannot be followed by renaming, and ends the path at that step
+ * ({@link Unrealisable}, not a failure): an interrupt of a waiter that the hook shows woken
+ * before the runner could interrupt it early. Anything else is a failure.
  */
 final class PathRunner {
 
@@ -117,8 +113,6 @@ final class PathRunner {
     private final Map<String, SpecThread> driverOf = new LinkedHashMap<>();
     private final Map<SpecThread, Result> lastResult = new HashMap<>();
     private final Map<SpecThread, Long> deadline = new HashMap<>();
-    /** The allocator's lock, for early interrupts; null if it has none. */
-    private final ReentrantLock lock = lockOf(impl);
     /** Drivers interrupted early, held in the lock's queue until their WaitInterrupted step. */
     private final Set<SpecThread> interruptedEarly = new HashSet<>();
     private final int[] implOf;
@@ -139,6 +133,10 @@ final class PathRunner {
         this.implOf = new int[model.maxBuffers() + 1];
         this.specOf = new int[model.maxBuffers() + 1];
         impl.setSpecTrace(events::add);
+        if (!SpecThread.attach(impl)) {
+            throw new IllegalStateException(impl.getClass().getName() + " has no wait-loop hook"
+                    + " (org.memallocator.WaitLoopHook): its waiters cannot be held");
+        }
     }
 
     /**
@@ -253,9 +251,10 @@ final class PathRunner {
         } else {
             d.start("getBuffer(0, 0, 0)", () -> impl.getBuffer(0L, 0L, 0));
         }
-        d.await(() -> d.returned() || d.parkedInCall() && hasEventFrom(d.thread()), "block in " + d.currentCall());
+        boolean held = d.hold(); // before its wait can end: a timed wait stops at its deadline
+        d.await(() -> d.returned() || hasEventFrom(d.thread()), "block in " + d.currentCall());
         long blockedAt = System.nanoTime();
-        if (d.returned() || !d.hold()) {
+        if (d.returned() || !held) {
             SpecThread.Outcome o = d.awaitReturn();
             if (timed && o.thrown() instanceof MemAllocatorException e && e.hresult() == HResult.VFW_E_TIMEOUT) {
                 throw new EarlyTimeout(d.currentCall() + " timed out before it could be held");
@@ -290,9 +289,6 @@ final class PathRunner {
      * comment). Call before the step runs ({@code stepNo} is already its number).
      */
     private void interruptEarly() {
-        if (lock == null) {
-            return;
-        }
         boolean added = false;
         for (PathCover.Step later : path.steps().subList(stepNo, path.steps().size())) {
             Transition tr = later.transition();
@@ -309,33 +305,13 @@ final class PathRunner {
                 }
                 continue;
             }
-            if (!d.held() || deadline.containsKey(d) || !(LockSupport.getBlocker(d.thread()) instanceof Condition)) {
+            if (!d.held() || deadline.containsKey(d) || !d.parkedNotWoken()) {
                 return; // not waiting now, timed, or already woken
             }
-            lock.lock();
-            try {
-                d.interruptIntoLockQueue(lock);
-            } finally {
-                lock.unlock();
-            }
+            d.interruptHeld();
             interruptedEarly.add(d);
             added = true;
         }
-    }
-
-    /** The allocator's {@code ReentrantLock} field, or null. */
-    private static ReentrantLock lockOf(MemAllocator impl) {
-        for (java.lang.reflect.Field f : impl.getClass().getDeclaredFields()) {
-            if (f.getType() == ReentrantLock.class) {
-                try {
-                    f.setAccessible(true);
-                    return (ReentrantLock) f.get(impl);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 
     private static boolean isWake(SpecAction a) {
@@ -363,7 +339,6 @@ final class PathRunner {
         }
         SpecThread.Wake wake = d.tryWake();
         SpecThread woke = wake == SpecThread.Wake.RETURNED ? d : null;
-        boolean queued = wake == SpecThread.Wake.QUEUED;
         boolean signalled = action == SpecAction.WakeWithSample || action == SpecAction.WakeNotCommitted;
         if (woke == null && signalled) {
             for (String x : step.from().waiters()) {
@@ -377,15 +352,7 @@ final class PathRunner {
                     swap(s, x);
                     break;
                 }
-                queued |= wx == SpecThread.Wake.QUEUED;
             }
-        }
-        if (woke == null && queued) {
-            throw action == SpecAction.WaitInterrupted
-                    ? new Unrealisable("the interrupted waiter had been woken already and waits for the lock",
-                    "the interrupt cannot stop it")
-                    : new Unrealisable("the woken waiter waits for the lock behind one woken earlier",
-                    "the lock's queue is FIFO, and the path lets the other one go later");
         }
         if (woke == null && signalled && otherKindWaiting(step.from(), d)) {
             throw new Unrealisable("the woken waiter may be one the path times out later",
@@ -416,12 +383,12 @@ final class PathRunner {
      * waiter that has been woken, so this avoids a needless {@link Unrealisable}.
      */
     private SpecThread interruptee(String s, SpecThread d) {
-        if (d.parkedInCall()) {
+        if (d.parkedNotWoken()) {
             return d;
         }
         for (String x : driverOf.keySet()) {
             SpecThread dx = driverOf.get(x);
-            if (dx != d && dx.held() && dx.parkedInCall() && deadline.containsKey(dx) == deadline.containsKey(d)
+            if (dx != d && dx.held() && dx.parkedNotWoken() && deadline.containsKey(dx) == deadline.containsKey(d)
                     && !interruptedEarly.contains(dx)) {
                 swap(s, x);
                 return dx;

@@ -233,6 +233,79 @@ public class BlockingGetBufferLincheckTest {
         });
     }
 
+    /**
+     * Both buffers are out and two getters wait; one thread releases both. Each release must wake a
+     * waiter, including the second, which comes back while the first woken getter has not run yet
+     * (a release that signals only when the free list was empty before the push, or only once per
+     * batch, leaves one getter asleep with a buffer free: a hang). Both getters end with a sample.
+     */
+    @Test
+    @Order(7)
+    public void twoReleasesWakeBothBlockedGetters() {
+        run("two releases wake two blocked getters", fresh -> {
+            MemAllocator a = committed(fresh, 2);
+            MediaSample first = take(a);
+            MediaSample second = take(a);
+            Outcome g1 = new Outcome();
+            Outcome g2 = new Outcome();
+            Thread getter1 = call(g1, () -> a.getBuffer(0));
+            Thread getter2 = call(g2, () -> a.getBuffer(0));
+            Thread releaser = start(() -> {
+                first.release();
+                second.release();
+            });
+            join(getter1, getter2, releaser);
+            check(g1.sample != null && g2.sample != null && g1.sample != g2.sample,
+                    "the getters ended with " + g1 + " and " + g2);
+            check(a.outstandingCount() == 2 && a.freeCount() == 0 && a.waitingCount() == 0,
+                    "after both hand-overs: " + state(a));
+            g1.sample.release();
+            g2.sample.release();
+            check(a.freeCount() == 2 && a.outstandingCount() == 0, "at the end: " + state(a));
+        });
+    }
+
+    /**
+     * Both buffers are out and two getters wait; one thread releases a buffer while another
+     * decommits. Whatever the order, no getter sleeps through it: each ends with a sample (it took
+     * the released buffer before the decommit) or VFW_E_NOT_COMMITTED, at most one with a sample,
+     * and once every sample is back the decommit completes. A decommit that skips its wake-up when a
+     * buffer is free (reasoning that the release already woke someone) leaves the second getter
+     * asleep: the release's signal went to the first.
+     */
+    @Test
+    @Order(8)
+    public void releaseRacingDecommitLeavesNoGetterAsleep() {
+        run("a release racing a decommit, two blocked getters", fresh -> {
+            MemAllocator a = committed(fresh, 2);
+            MediaSample first = take(a);
+            MediaSample second = take(a);
+            Outcome g1 = new Outcome();
+            Outcome g2 = new Outcome();
+            Thread getter1 = call(g1, () -> a.getBuffer(0));
+            Thread getter2 = call(g2, () -> a.getBuffer(0));
+            Thread releaser = start(first::release);
+            Thread decommitter = start(a::decommit);
+            join(getter1, getter2, releaser, decommitter);
+            int samples = 0;
+            for (Outcome g : new Outcome[] {g1, g2}) {
+                check(g.sample != null || "VFW_E_NOT_COMMITTED".equals(g.failure), "a getter ended with " + g);
+                samples += g.sample != null ? 1 : 0;
+            }
+            check(samples <= 1, "both getters got a sample from one released buffer");
+            check(!a.isCommitted() && a.isDecommitPending() && a.waitingCount() == 0
+                    && a.outstandingCount() == 1 + samples, "after the race: " + state(a));
+            second.release();
+            for (Outcome g : new Outcome[] {g1, g2}) {
+                if (g.sample != null) {
+                    g.sample.release();
+                }
+            }
+            check(!a.isDecommitPending() && a.outstandingCount() == 0 && a.freeCount() == 0,
+                    "after the last release: " + state(a));
+        });
+    }
+
     /** Two threads AddRef one sample at once: each gets its own new count, 2 and 3. */
     @Test
     @Order(6)

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.memallocator.graph.StateGraph;
 import org.memallocator.model.MemAllocatorModel;
 import org.memallocator.modeltests.support.Implementations;
-import org.memallocator.oracle.SpecThread;
 import org.memallocator.oracle.VectorGenerator;
 import org.memallocator.oracle.VectorRunner;
 import org.memallocator.tlc.TlcConfig;
@@ -58,8 +57,6 @@ class ConformanceVectorsTest {
         }
         System.out.printf("%s: %d vectors passed, %d skipped, in %.1f s%n", Implementations.name(), passed, skipped,
                 (System.nanoTime() - start) / 1e9);
-        if (SpecThread.CAN_HOLD) { // on JDK 20+ the hold vectors are skipped: Thread.suspend is gone
-            assertEquals(0, skipped, "vectors skipped");
-        }
+        assertEquals(0, skipped, "vectors skipped");
     }
 }

@@ -86,8 +86,10 @@ class ManifestTest {
         Path spec = SpecManifest.specDir();
         TlcLauncher launcher = new TlcLauncher(SpecManifest.repo().resolve("target/tlc"),
                 m.size().equals("small") ? Duration.ofMinutes(10) : Duration.ofMinutes(120));
+        List<String> args = new java.util.ArrayList<>(List.of("-cleanup", "-lncheck", "final"));
+        args.addAll(m.tlcOptions());
         return launcher.check(spec.resolve(m.module()), spec.resolve(m.config()), workers(m),
-                "-cleanup", "-lncheck", "final");
+                args.toArray(String[]::new));
     }
 
     private static void check(SpecManifest.Model m, TlcResult r) {
@@ -96,12 +98,27 @@ class ManifestTest {
                 workers == 1 ? "" : "s", r.summary());
         if (m.expectsViolation() && !r.errorTrace().isEmpty()) {
             System.out.println("---- " + m.name() + ": TLC's counterexample, as expected ----");
-            System.out.println(r.errorTrace());
+            System.out.println(head(r.errorTrace(), 200));
             System.out.println("---- end of " + m.name() + " ----");
         }
         String evidence = evidence(m, r);
-        assertEquals(TlcOutcome.valueOf(m.result()), r.outcome(), "outcome of " + m.name() + evidence);
+        List<String> violations = violations(r.output());
+        List<String> trace = traceActions(r.errorTrace());
+        record(m, r, violations, trace);
+        if (m.listsEveryViolation()) {
+            // -continue: TLC searches the whole graph and exits 0; the verdict is what it listed.
+            assertEquals(TlcOutcome.SUCCESS, r.outcome(), "a complete search of " + m.name() + evidence);
+            assertEquals(m.violations(), violations, "every violation of " + m.name() + ", in order" + evidence);
+            String verdict = violations.stream().anyMatch(v -> v.startsWith("Invariant "))
+                    ? "SAFETY_VIOLATED" : violations.isEmpty() ? "SUCCESS" : "LIVENESS_VIOLATED";
+            assertEquals(m.result(), verdict, "verdict of " + m.name() + evidence);
+        } else {
+            assertEquals(TlcOutcome.valueOf(m.result()), r.outcome(), "outcome of " + m.name() + evidence);
+        }
         assertEquals(m.violation(), r.violation(), "violation of " + m.name() + evidence);
+        if (m.trace() != null) {
+            assertEquals(m.trace(), trace, "the actions of " + m.name() + "'s trace" + evidence);
+        }
         assertEquals(m.distinctStates(), r.distinctStates(), "distinct states of " + m.name() + evidence);
         if (m.depth() == null) {
             assertEquals(-1, r.depth(), "TLC reported a depth for " + m.name() + evidence);
@@ -114,14 +131,81 @@ class ManifestTest {
         }
     }
 
+    private static final java.util.regex.Pattern VIOLATED = java.util.regex.Pattern.compile(
+            "(?m)^Error: (Invariant \\w+|Action property \\w+) is violated");
+    private static final java.util.regex.Pattern TRACE_STEP = java.util.regex.Pattern.compile(
+            "(?m)^State \\d+: <(\\w+)");
+
+    /** Every invariant and action property TLC reports violated, in the order first reported. */
+    static List<String> violations(String output) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher m = VIOLATED.matcher(output);
+        while (m.find()) {
+            all.add(m.group(1));
+        }
+        return List.copyOf(all);
+    }
+
+    /** The action of each step of a counterexample ("Initial predicate" is "Initial"). */
+    static List<String> traceActions(String errorTrace) {
+        List<String> actions = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = TRACE_STEP.matcher(errorTrace);
+        while (m.find()) {
+            actions.add(m.group(1));
+        }
+        return actions;
+    }
+
+    /**
+     * With {@code -Dmemallocator.record=FILE}, appends what TLC reported for {@code m} to FILE as
+     * one JSON line (name, figures, seconds), for re-recording the manifest after a change.
+     */
+    private static void record(SpecManifest.Model m, TlcResult r, List<String> violations, List<String> trace) {
+        String file = System.getProperty("memallocator.record", "");
+        if (file.isEmpty()) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("name", m.name());
+        line.put("result", r.outcome().name());
+        line.put("violation", r.violation());
+        line.put("distinctStates", r.distinctStates());
+        line.put("depth", r.depth());
+        line.put("seconds", Math.round(r.elapsed().toMillis() / 100.0) / 10.0);
+        line.put("workers", workers(m));
+        line.put("violations", violations);
+        line.put("trace", trace);
+        try {
+            synchronized (ManifestTest.class) {
+                Files.writeString(Path.of(file), new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValueAsString(line) + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** What TLC said: its summary, and its counterexample or, without one, its last lines. */
     private static String evidence(SpecManifest.Model m, TlcResult r) {
-        String text = r.errorTrace().isEmpty() ? tail(r.output(), 60) : r.errorTrace();
+        String text = r.errorTrace().isEmpty() ? tail(r.output(), 60) : head(r.errorTrace(), 200);
         return "\n  manifest: " + m.result() + (m.violation() == null ? "" : " (" + m.violation() + ")")
                 + ", " + m.distinctStates() + " distinct states, depth " + m.depth()
                 + "\n  TLC:      " + r.summary()
                 + "\n  command:  " + String.join(" ", r.command())
                 + "\n---- TLC ----\n" + text + "\n---- end ----\n";
+    }
+
+    /** The first lines of {@code text} (-continue prints a counterexample per violating state). */
+    private static String head(String text, int lines) {
+        int at = 0;
+        for (int i = 0; i < lines; i++) {
+            at = text.indexOf('\n', at) + 1;
+            if (at == 0) {
+                return text;
+            }
+        }
+        return text.substring(0, at) + "... (the first " + lines + " lines)";
     }
 
     private static String tail(String text, int lines) {
@@ -150,6 +234,13 @@ class ManifestTest {
                 assertNull(m.violation(), what + ": a violation with SUCCESS");
             } else {
                 assertNotNull(m.violation(), what + ": no violation named for " + m.result());
+            }
+            if (m.listsEveryViolation()) {
+                assertTrue(m.violations() != null && !m.violations().isEmpty(), what + ": -continue lists no violations");
+                assertEquals(m.violation(), m.violations().get(0), what + ": the first of the violations");
+            }
+            if (m.result().equals("DEADLOCK")) {
+                assertTrue(m.trace() != null && !m.trace().isEmpty(), what + ": a deadlock without its trace");
             }
             if (m.mutant()) {
                 assertTrue(m.expectsViolation(), what + ": a mutant TLC does not reject");

@@ -34,14 +34,32 @@ public record SpecManifest(List<Model> models) {
      * @param mutant         whether the model is a deliberately broken variant (spec/mutants/)
      * @param features       what the configuration checks: safety, liveness, refinement, symmetry...
      * @param comment        what the model is for
+     * @param options        extra TLC options ({@code -continue -deadlock}: list every violated
+     *                       property, not just the first); null for none
+     * @param violations     with {@code -continue}: every property TLC reports violated, in the
+     *                       order it first reports them
+     * @param trace          for a deadlock: the actions of TLC's (one-worker, shortest) trace
+     * @param seconds        wall-clock seconds of the run that recorded the figures (see
+     *                       spec/README.md for the machine and its load)
      */
     public record Model(String name, String module, String config, String size, String result,
                         String violation, long distinctStates, Integer depth, boolean mutant,
-                        List<String> features, String comment) {
+                        List<String> features, String comment, List<String> options,
+                        List<String> violations, List<String> trace, Double seconds) {
 
-        /** Whether TLC should stop with a counterexample. */
+        /** Whether TLC should report a violation. */
         public boolean expectsViolation() {
             return !"SUCCESS".equals(result);
+        }
+
+        /** The extra TLC options, never null. */
+        public List<String> tlcOptions() {
+            return options == null ? List.of() : options;
+        }
+
+        /** Whether TLC runs on after a violation ({@code -continue}) and lists them all. */
+        public boolean listsEveryViolation() {
+            return tlcOptions().contains("-continue");
         }
     }
 

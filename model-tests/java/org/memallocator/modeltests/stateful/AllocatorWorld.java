@@ -138,6 +138,8 @@ final class AllocatorWorld implements AutoCloseable {
     final MemAllocatorModel model = new MemAllocatorModel(THREADS, MAX_BUFFERS, MAX_REFS);
     final String implementation = Implementations.name();
     private final MemAllocator allocator = Implementations.create();
+    /** Whether the waiters can be held: the allocator has the wait-loop hook (WaitLoopHook). */
+    private final boolean canHold = SpecThread.attach(allocator);
     private final Map<String, SpecThread> threads = new LinkedHashMap<>();
     private final SpecThread holder;
 
@@ -405,6 +407,9 @@ final class AllocatorWorld implements AutoCloseable {
 
     /** Holds every waiter; null (none held) if one cannot be held. */
     private List<SpecThread> holdWaiters() {
+        if (!canHold) {
+            return null;
+        }
         heldRuns++;
         List<SpecThread> held = new ArrayList<>();
         for (String t : state.waiters()) {

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         description = {"Model-check spec/MemAllocator.tla (or another spec) with TLC in a forked JVM; run the "
                 + "conformance vectors, generated from --gen-config, against the Java implementation; record a "
                 + "random concurrent history of it and check that it is linearizable.",
-                "Exit 0: all three passed; 1: any failed; 2: bad arguments or input files."})
+                "Exit 0: all three passed; 1: any failed; 2: bad arguments or input files (every file is checked, "
+                        + "and a malformed config refused, before TLC runs), or TLC's --timeout hit."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -82,10 +83,10 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = command.commandLine().getOut();
         Path cfg = config != null ? config : defaultConfig(spec);
-        requireReadable(spec, "spec");
-        requireReadable(cfg, "config");
-        requireReadable(genSpec, "generation spec");
-        requireReadable(genConfig, "generation config");
+        InputFile.requireRegularFile(spec, "spec");
+        InputFile.requireTlcConfig(cfg, "config");
+        InputFile.requireRegularFile(genSpec, "generation spec");
+        InputFile.requireTlcConfig(genConfig, "generation config");
         if (workers < 0) {
             throw new Main.UsageError("--workers must be 0 (one per core) or more, not " + workers);
         }
@@ -149,12 +150,18 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private int report(TlcResult result, Path cfgFile, TlcConfig cfg, PrintWriter out) {
+        VectorsCommand.refuseTimedOut(result, timeoutSeconds);
         switch (result.outcome()) {
             case PARSE_ERROR, CONFIG_ERROR, ASSUMPTION_VIOLATED, ASSERT_FAILED -> {
-                Path what = result.outcome() == TlcOutcome.CONFIG_ERROR ? cfgFile : spec;
+                Path what = result.outcome() == TlcOutcome.CONFIG_ERROR || VectorsCommand.configRejected(result)
+                        ? cfgFile : spec;
                 throw new Main.UsageError(what + ": " + firstLine(result) + " (TLC exit " + result.exitCode() + ")");
             }
-            default -> { }
+            default -> {
+                if (VectorsCommand.configRejected(result)) {
+                    throw new Main.UsageError(cfgFile + ": " + firstLine(result) + " (TLC exit " + result.exitCode() + ")");
+                }
+            }
         }
         out.println("Result:      " + (result.succeeded() ? "no error found" : result.outcome()
                 + (result.violation() == null ? "" : " (" + result.violation() + ")")));
@@ -183,20 +190,11 @@ public final class CheckCommand implements Callable<Integer> {
         return spec.resolveSibling(name);
     }
 
-    private static void requireReadable(Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new Main.UsageError(what + " file not found: " + file);
-        }
-        if (!Files.isReadable(file)) {
-            throw new Main.UsageError(what + " file not readable: " + file);
-        }
-    }
-
     private static TlcConfig readConfig(Path cfg) {
         try {
             return TlcConfig.read(cfg);
         } catch (IOException e) {
-            throw new Main.UsageError("cannot read config " + cfg + ": " + e.getMessage());
+            throw InputFile.readError(cfg, e);
         }
     }
 }

@@ -42,11 +42,19 @@ public final class ImplementationOption {
         } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
             throw new Main.UsageError("--implementation: " + className + " has no public no-argument constructor");
         } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof VirtualMachineError limit) {
+                throw limit; // a resource limit, reported as one (exit 2, the flag that raises it)
+            }
             throw new Main.UsageError("--implementation: new " + className + "() threw " + e.getCause());
         }
         return () -> {
             try {
                 return type.getConstructor().newInstance();
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof VirtualMachineError limit) {
+                    throw limit;
+                }
+                throw new IllegalStateException("new " + className + "() threw " + e.getCause(), e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }

@@ -3,12 +3,16 @@ package org.memallocator.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.memallocator.oracle.VectorGenerator;
+import org.memallocator.tlc.TlcOutcome;
+import org.memallocator.tlc.TlcResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Generate the conformance vectors (docs/vectors.schema.json) from TLC's state graph of the "
                 + "generation model, plus the sample-surface cases. Same spec, same files, byte for byte.",
                 "Exit 0; 1 if TLC finds a violation in the generation model (no vectors are written); 2 on bad "
-                        + "arguments or input files."})
+                        + "arguments or input files (a malformed config or an unusable --out is refused before TLC "
+                        + "runs), or TLC's --timeout hit."})
 public final class VectorsCommand implements Callable<Integer> {
 
     @Spec
@@ -48,6 +53,7 @@ public final class VectorsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter w = command.commandLine().getOut();
+        requireWritableOut(out); // before TLC runs, not after
         VectorGenerator.VectorSet set;
         try {
             set = generate(spec, config, workers, Duration.ofSeconds(timeoutSeconds));
@@ -56,8 +62,12 @@ public final class VectorsCommand implements Callable<Integer> {
             w.println(e.result().errorTrace());
             return Main.EXIT_VIOLATION;
         }
-        prepare(out);
-        set.write(out);
+        try {
+            prepare(out);
+            set.write(out);
+        } catch (IOException e) {
+            throw new Main.UsageError("cannot write the vectors to --out " + out + ": " + e);
+        }
         w.println("Wrote " + set.size() + " vectors to " + out);
         w.println(coverage(set));
         return 0;
@@ -69,8 +79,8 @@ public final class VectorsCommand implements Callable<Integer> {
      * finding a violation or failing otherwise is a {@link VectorGenerator.TlcFailure}.
      */
     static VectorGenerator.VectorSet generate(Path spec, Path config, int workers, Duration timeout) throws IOException {
-        requireFile(spec, "spec");
-        requireFile(config, "generation config");
+        InputFile.requireRegularFile(spec, "spec");
+        InputFile.requireTlcConfig(config, "generation config");
         if (workers < 0) {
             throw new Main.UsageError("--workers must be 0 (one per core) or more, not " + workers);
         }
@@ -79,6 +89,11 @@ public final class VectorsCommand implements Callable<Integer> {
         try {
             return VectorGenerator.fromTlc(spec, config, work, n, timeout);
         } catch (VectorGenerator.TlcFailure e) {
+            refuseTimedOut(e.result(), timeout.toSeconds());
+            if (configRejected(e.result())) {
+                throw new Main.UsageError("cannot generate vectors from " + config + ": "
+                        + firstLine(e.result().errorTrace()) + " (TLC exit " + e.result().exitCode() + ")");
+            }
             switch (e.result().outcome()) {
                 case PARSE_ERROR, CONFIG_ERROR, ASSUMPTION_VIOLATED, ASSERT_FAILED -> throw new Main.UsageError(
                         "cannot generate vectors from " + config + ": " + e.result().outcome() + ": "
@@ -130,9 +145,61 @@ public final class VectorsCommand implements Callable<Integer> {
         Files.createDirectories(dir);
     }
 
-    static void requireFile(Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new Main.UsageError(what + " file not found: " + file);
+    /**
+     * Refuses an {@code --out} that cannot take the vectors, before anything is generated: a file,
+     * a directory that cannot be written or holds something else than a vector set, or a path whose
+     * nearest existing ancestor is not a writable directory. Writability is tried, not guessed from
+     * permissions (root may write anywhere but on a read-only or virtual file system): a probe file
+     * is created there and deleted at once. Otherwise changes nothing on disk.
+     */
+    static void requireWritableOut(Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        if (Files.exists(absolute)) {
+            if (!Files.isDirectory(absolute)) {
+                throw new Main.UsageError("--out " + dir + " is not a directory");
+            }
+            probeWrite(absolute, dir);
+            try (Stream<Path> files = Files.list(absolute)) {
+                if (files.findAny().isPresent() && !Files.exists(absolute.resolve("index.json"))) {
+                    throw new Main.UsageError("--out " + dir + " is not empty and holds no vector set (no index.json)");
+                }
+            } catch (IOException e) {
+                throw new Main.UsageError("--out " + dir + " cannot be listed: " + e.getMessage());
+            }
+            return;
+        }
+        Path ancestor = absolute.getParent();
+        while (ancestor != null && !Files.exists(ancestor)) {
+            ancestor = ancestor.getParent();
+        }
+        if (ancestor == null || !Files.isDirectory(ancestor)) {
+            throw new Main.UsageError("--out " + dir + " cannot be created: "
+                    + (ancestor == null ? "no existing ancestor" : ancestor + " is not a directory"));
+        }
+        probeWrite(ancestor, dir);
+    }
+
+    private static void probeWrite(Path existingDir, Path out) {
+        try {
+            Files.delete(Files.createTempFile(existingDir, ".memallocator-probe", ".tmp"));
+        } catch (IOException | SecurityException e) {
+            throw new Main.UsageError("--out " + out + " cannot be written: no file can be created in " + existingDir
+                    + " (" + (e instanceof AccessDeniedException ? "permission denied"
+                            : e instanceof NoSuchFileException ? "no such file or directory"
+                            : e.getMessage()) + ")");
+        }
+    }
+
+    /** Whether TLC stopped at the configuration file (TLC 2.18 often exits 255 for it, not 151). */
+    static boolean configRejected(TlcResult result) {
+        return result.outcome() == TlcOutcome.CONFIG_ERROR || result.output().contains("ConfigFileException");
+    }
+
+    /** A TLC run killed at the launcher's timeout is a resource limit: exit 2, naming --timeout. */
+    static void refuseTimedOut(TlcResult result, long timeoutSeconds) {
+        if (result.exitCode() == -1 && result.output().contains("memallocator TLC launcher timeout")) {
+            throw new Main.UsageError("TLC did not finish within --timeout " + timeoutSeconds
+                    + " seconds (raise --timeout)");
         }
     }
 

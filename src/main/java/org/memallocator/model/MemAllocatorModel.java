@@ -426,13 +426,13 @@ public final class MemAllocatorModel {
     }
 
     /** The memory is held as long as any sample is out. */
-    public static boolean memoryReleasedOnlyWhenAllSamplesBack(State s) {
+    public static boolean memoryHeldWhileSamplesOut(State s) {
         return s.buffers().containsAll(s.outstanding());
     }
 
-    /** One self-reference per commit cycle, held exactly while memory is. */
+    /** One self-reference per commit cycle, held exactly while memory is; held while committed. */
     public static boolean selfReferenceWhileAllocated(State s) {
-        return s.selfRef() == !s.buffers().isEmpty();
+        return s.selfRef() == !s.buffers().isEmpty() && (!s.committed() || s.selfRef());
     }
 
     public static boolean neverDestroyedWithSamplesOut(State s) {
@@ -445,7 +445,7 @@ public final class MemAllocatorModel {
         all.put("TypeOK", this::typeOK);
         all.put("BuffersConserved", MemAllocatorModel::buffersConserved);
         all.put("DecommitPendingOnlyWhileSamplesOut", MemAllocatorModel::decommitPendingOnlyWhileSamplesOut);
-        all.put("MemoryReleasedOnlyWhenAllSamplesBack", MemAllocatorModel::memoryReleasedOnlyWhenAllSamplesBack);
+        all.put("MemoryHeldWhileSamplesOut", MemAllocatorModel::memoryHeldWhileSamplesOut);
         all.put("SelfReferenceWhileAllocated", MemAllocatorModel::selfReferenceWhileAllocated);
         all.put("NeverDestroyedWithSamplesOut", MemAllocatorModel::neverDestroyedWithSamplesOut);
         return Collections.unmodifiableMap(all);
@@ -479,17 +479,11 @@ public final class MemAllocatorModel {
         return s.props().equals(t.props()) || !s.committed() && s.outstanding().isEmpty();
     }
 
-    /** {@code [][buffers # {} /\ buffers' = {} => Outstanding' = {}]_vars}. */
-    public static boolean memoryReleasedOnlyWithNothingOut(State s, State t) {
-        return s.buffers().isEmpty() || !t.buffers().isEmpty() || t.outstanding().isEmpty();
-    }
-
     /** The action properties of {@code MemAllocator.cfg} by their spec names. */
     public static Map<String, BiPredicate<State, State>> actionProperties() {
         Map<String, BiPredicate<State, State>> all = new LinkedHashMap<>();
         all.put("NoSampleHandedOutUnlessCommitted", MemAllocatorModel::noSampleHandedOutUnlessCommitted);
         all.put("PropertiesChangeOnlyWhenIdle", MemAllocatorModel::propertiesChangeOnlyWhenIdle);
-        all.put("MemoryReleasedOnlyWithNothingOut", MemAllocatorModel::memoryReleasedOnlyWithNothingOut);
         return Collections.unmodifiableMap(all);
     }
 

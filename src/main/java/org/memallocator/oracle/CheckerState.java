@@ -1,7 +1,9 @@
 package org.memallocator.oracle;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.memallocator.AllocatorProperties;
+import org.memallocator.model.Result;
 import org.memallocator.model.State;
 
 /**
@@ -55,14 +57,28 @@ final class CheckerState {
             newIds = new long[ids.length];
             Arrays.fill(newIds, History.NO_SAMPLE);
         }
-        return new CheckerState(next, newProps, newIds);
+        return new CheckerState(atRest(next), newProps, newIds);
     }
 
     /** This state with spec state {@code next} and sample {@code id} bound to buffer {@code b}. */
     CheckerState bind(State next, int b, long id) {
         long[] newIds = ids.clone();
         newIds[b - 1] = id;
-        return new CheckerState(next, props, newIds);
+        return new CheckerState(atRest(next), props, newIds);
+    }
+
+    /**
+     * {@code st} with every thread's result back to NONE: the checker reads a call's result once,
+     * right after the step, so a result left over would only tell equal states apart.
+     */
+    private static State atRest(State st) {
+        State s = st;
+        for (Map.Entry<String, Result> r : st.result().entrySet()) {
+            if (r.getValue() != Result.NONE) {
+                s = s.withResult(r.getKey(), Result.NONE);
+            }
+        }
+        return s;
     }
 
     /** "committed; properties {2, 104, 8, 0}; sample 7 = buffer 1 (refs 1), sample 9 = buffer 2 (free)". */

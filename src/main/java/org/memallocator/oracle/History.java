@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +34,11 @@ import org.memallocator.HResult;
  * the same thread's open call; a thread has at most one open call; a call without a return is
  * <em>pending</em> (it may or may not have taken effect). Blank lines are skipped; fields the
  * format does not name (a timestamp, say) are allowed and ignored.
+ *
+ * <p>The last line may be the end-of-recording marker {@code {"event":"end","settleMs":N}}: the
+ * recorder saw no event for N ms before it wrote it. A call still pending then had N ms to return;
+ * the checker holds it to that ({@link HistoryChecker}: a "lost wake-up"). Without the marker a
+ * pending call may simply not have returned yet.
  *
  * <p>Outcomes are named by {@code "hr"}: the HRESULT names of {@link HResult}, plus
  * {@value #INTERRUPTED} (a Java {@code getBuffer} that threw {@link InterruptedException}, the spec's
@@ -133,21 +139,39 @@ public final class History {
         }
     }
 
+    /**
+     * One line of a history in file order: a call or a return. The operation is the whole call as
+     * far as the reader has seen it: a streamed call event ({@link Stream}) carries an operation
+     * without an outcome until its return has been read; see {@link Stream} for when it is complete.
+     *
+     * @param index the position among the history's events, from 0
+     * @param line  the line, from 1
+     * @param kind  call or return
+     * @param op    the operation it belongs to
+     */
+    public record Event(int index, int line, Kind kind, Operation op) {
+    }
+
+    /** The value of {@link #settleMs()} for a history without the end-of-recording marker. */
+    public static final long NO_END_MARKER = -1;
+
     private final String source;
     private final List<Operation> operations;
     private final int[] eventLines;
     private final int[] eventOperation;
+    private final long settleMs;
 
-    private History(String source, List<Operation> operations, int[] eventLines, int[] eventOperation) {
+    private History(String source, List<Operation> operations, int[] eventLines, int[] eventOperation, long settleMs) {
         this.source = source;
         this.operations = Collections.unmodifiableList(operations);
         this.eventLines = eventLines;
         this.eventOperation = eventOperation;
+        this.settleMs = settleMs;
     }
 
     // ------------------------------------------------------------ reading
 
-    /** Reads a history file (UTF-8 JSON Lines). */
+    /** Reads a history file (UTF-8 JSON Lines) whole into memory; {@link Stream} reads one line at a time. */
     public static History read(Path file) throws IOException {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(in, file.toString());
@@ -164,41 +188,103 @@ public final class History {
     }
 
     /**
-     * Parses a history, line by line.
+     * Parses a history, line by line, into memory.
      *
      * @param source names the input in messages
      * @throws HistoryFormatException for the first malformed line
      */
     public static History parse(Reader in, String source) throws IOException {
-        return new Parser(source).parse(in instanceof BufferedReader b ? b : new BufferedReader(in));
+        Stream events = new Stream(in, source);
+        List<Operation> operations = new ArrayList<>();
+        List<Integer> lines = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        for (Event e = events.next(); e != null; e = events.next()) {
+            if (e.kind() == Kind.CALL) {
+                operations.add(e.op());
+            } else {
+                operations.set(e.op().index(), e.op());
+            }
+            lines.add(e.line());
+            owners.add(e.op().index());
+        }
+        return new History(source, operations, lines.stream().mapToInt(Integer::intValue).toArray(),
+                owners.stream().mapToInt(Integer::intValue).toArray(), events.settleMs());
     }
 
-    /** The line-by-line parser: pairs returns with the open call of their thread. */
-    private static final class Parser {
+    /**
+     * A history read one event at a time, holding only the calls that are open: what lets the
+     * checker read a file of any length in bounded memory. A call event's operation has no outcome
+     * (it is read before its return); the return event's operation is the completed one.
+     */
+    public static final class Stream implements AutoCloseable {
+        private final BufferedReader in;
         private final String source;
-        private final List<Operation> operations = new ArrayList<>();
-        private final Map<String, Integer> open = new HashMap<>();
-        private final List<Integer> lines = new ArrayList<>();
-        private final List<Integer> owners = new ArrayList<>();
+        private final Map<String, Operation> open = new HashMap<>();
         private int lineNo;
+        private int events;
+        private int operations;
+        private long settleMs = NO_END_MARKER;
+        private int endLine;
 
-        Parser(String source) {
+        public Stream(Reader in, String source) {
+            this.in = in instanceof BufferedReader b ? b : new BufferedReader(in);
             this.source = source;
         }
 
-        History parse(BufferedReader in) throws IOException {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                if (!line.isBlank()) {
-                    event(line);
-                }
+        /** Opens a history file (UTF-8; a leading byte-order mark is skipped). */
+        public static Stream open(Path file) throws IOException {
+            BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') {
+                reader.reset();
             }
-            int[] lineArray = lines.stream().mapToInt(Integer::intValue).toArray();
-            int[] ownerArray = owners.stream().mapToInt(Integer::intValue).toArray();
-            return new History(source, operations, lineArray, ownerArray);
+            return new Stream(reader, file.toString());
         }
 
-        private void event(String line) {
+        /**
+         * The next event, or null at the end.
+         *
+         * @throws HistoryFormatException for a malformed line
+         */
+        public Event next() throws IOException {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (endLine > 0) {
+                    throw error(HistoryFormatException.Kind.AFTER_END, "an event after the end-of-recording marker"
+                            + " of line " + endLine + " (the marker must be the last line)");
+                }
+                Event e = event(line);
+                if (e != null) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        /** The settle period of the end-of-recording marker, or {@link #NO_END_MARKER}; known at the end. */
+        public long settleMs() {
+            return settleMs;
+        }
+
+        /** Where the history is read from, for messages. */
+        public String source() {
+            return source;
+        }
+
+        /** The calls open now; at the end, the calls that never returned. */
+        public Collection<Operation> openCalls() {
+            return Collections.unmodifiableCollection(open.values());
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        private Event event(String line) {
             JsonNode node;
             try {
                 node = JSON.readTree(line);
@@ -208,16 +294,21 @@ public final class History {
             if (node == null || !node.isObject()) {
                 throw error(HistoryFormatException.Kind.BAD_JSON, "not a JSON object: " + abbreviate(line));
             }
+            String eventName = text(node, "event");
+            if (eventName.equals("end")) {
+                settleMs = integer(node, "settleMs", 0, Long.MAX_VALUE);
+                endLine = lineNo;
+                return null;
+            }
             String thread = text(node, "thread");
             if (thread.isEmpty()) {
                 throw error(HistoryFormatException.Kind.BAD_FIELD, "\"thread\" is empty");
             }
-            String eventName = text(node, "event");
             Kind kind = switch (eventName) {
                 case "call" -> Kind.CALL;
                 case "return" -> Kind.RETURN;
                 default -> throw error(HistoryFormatException.Kind.UNKNOWN_EVENT,
-                        "\"event\" is \"" + eventName + "\", not \"call\" or \"return\"");
+                        "\"event\" is \"" + eventName + "\", not \"call\", \"return\" or \"end\"");
             };
             String opName = text(node, "op");
             Op op;
@@ -227,19 +318,15 @@ public final class History {
                 throw error(HistoryFormatException.Kind.UNKNOWN_OP, "unknown op \"" + opName + "\" (known: "
                         + java.util.Arrays.toString(Op.values()) + ")");
             }
-            if (kind == Kind.CALL) {
-                call(node, thread, op);
-            } else {
-                ret(node, thread, op);
-            }
+            Operation o = kind == Kind.CALL ? call(node, thread, op) : ret(node, thread, op);
+            return new Event(events++, lineNo, kind, o);
         }
 
-        private void call(JsonNode node, String thread, Op op) {
-            Integer openIndex = open.get(thread);
-            if (openIndex != null) {
-                Operation o = operations.get(openIndex);
+        private Operation call(JsonNode node, String thread, Op op) {
+            Operation openCall = open.get(thread);
+            if (openCall != null) {
                 throw error(HistoryFormatException.Kind.TWO_OPEN_CALLS, "thread " + thread + " calls " + op
-                        + " while its " + o.op() + " call of line " + o.callLine() + " has not returned");
+                        + " while its " + openCall.op() + " call of line " + openCall.callLine() + " has not returned");
             }
             Call args = switch (op) {
                 case SetProperties -> new Call(properties(node, "request"), 0, null, null, null, NO_SAMPLE);
@@ -248,20 +335,17 @@ public final class History {
                 case AddRef, Release -> new Call(null, 0, null, null, null, sampleId(node, "sample"));
                 default -> new Call(null, 0, null, null, null, NO_SAMPLE);
             };
-            int index = operations.size();
-            operations.add(new Operation(index, thread, op, lines.size(), lineNo, args, -1, -1, null));
-            open.put(thread, index);
-            lines.add(lineNo);
-            owners.add(index);
+            Operation o = new Operation(operations++, thread, op, events, lineNo, args, -1, -1, null);
+            open.put(thread, o);
+            return o;
         }
 
-        private void ret(JsonNode node, String thread, Op op) {
-            Integer openIndex = open.get(thread);
-            if (openIndex == null) {
+        private Operation ret(JsonNode node, String thread, Op op) {
+            Operation o = open.get(thread);
+            if (o == null) {
                 throw error(HistoryFormatException.Kind.RETURN_WITHOUT_CALL, "a return of " + op + " on thread "
                         + thread + ", which has no open call");
             }
-            Operation o = operations.get(openIndex);
             if (o.op() != op) {
                 throw error(HistoryFormatException.Kind.RETURN_MISMATCH, "a return of " + op + " on thread " + thread
                         + ", whose open call (line " + o.callLine() + ") is " + o.op());
@@ -290,14 +374,12 @@ public final class History {
                 JsonNode text = node.get("exception");
                 exception = text != null && text.isTextual() ? text.asText() : "(no \"exception\" text)";
             }
-            operations.set(openIndex, new Operation(o.index(), thread, op, o.callEvent(), o.callLine(), o.call(),
-                    lines.size(), lineNo, new Outcome(hr, props, sample, refs, exception)));
             open.remove(thread);
-            lines.add(lineNo);
-            owners.add(openIndex);
+            return new Operation(o.index(), thread, op, o.callEvent(), o.callLine(), o.call(), events, lineNo,
+                    new Outcome(hr, props, sample, refs, exception));
         }
 
-        // -------------------------------------------------------- fields
+    // -------------------------------------------------------- fields
 
         private JsonNode field(JsonNode node, String name) {
             JsonNode value = node.get(name);
@@ -416,6 +498,24 @@ public final class History {
         return operations.get(eventOperation[event]);
     }
 
+    /**
+     * The settle period of the end-of-recording marker {@code {"event":"end","settleMs":N}}: N ms
+     * passed after the last event with no event, or {@link #NO_END_MARKER} if the history has none.
+     */
+    public long settleMs() {
+        return settleMs;
+    }
+
+    /** The events in file order, each with its operation complete (an in-memory history is read whole). */
+    public List<Event> eventList() {
+        List<Event> all = new ArrayList<>(eventLines.length);
+        for (int e = 0; e < eventLines.length; e++) {
+            Operation o = operationOf(e);
+            all.add(new Event(e, eventLines[e], o.callEvent() == e ? Kind.CALL : Kind.RETURN, o));
+        }
+        return all;
+    }
+
     /** The threads, in the order of their first event. */
     public List<String> threads() {
         Map<String, Boolean> seen = new LinkedHashMap<>();
@@ -442,7 +542,7 @@ public final class History {
                     : new Operation(o.index(), o.thread(), o.op(), o.callEvent(), o.callLine(), o.call(), -1, -1, null));
         }
         return new History(source, ops, java.util.Arrays.copyOf(eventLines, n),
-                java.util.Arrays.copyOf(eventOperation, n));
+                java.util.Arrays.copyOf(eventOperation, n), n == events() ? settleMs : NO_END_MARKER);
     }
 
     @Override

@@ -3,8 +3,11 @@ package org.memallocator.oracle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +20,6 @@ import org.memallocator.model.MemAllocatorModel;
 import org.memallocator.model.Request;
 import org.memallocator.model.Result;
 import org.memallocator.model.State;
-import org.memallocator.model.TlaValueParser;
 
 /**
  * Decides whether a concurrent {@link History} of allocator calls is linearizable with respect to
@@ -29,164 +31,263 @@ import org.memallocator.model.TlaValueParser;
  * buffer (the spec's {@code WakeWithSample}, equivalently {@code GetBufferOk} there), saw the allocator
  * not committed, timed out with nothing free, or (INTERRUPTED) had to wait. VFW_E_TIMEOUT is allowed
  * only to a call with {@code AM_GBF_NOWAIT} or a timeout, INTERRUPTED only to one without
- * {@code AM_GBF_NOWAIT}. AddRef and Release must return the sample's new count.
+ * {@code AM_GBF_NOWAIT}. AddRef and Release must return the sample's new count. Since every call
+ * takes effect in one step, the spec needs one thread whatever the number of thread names.
  *
- * <p><b>Search.</b> Wing and Gong's search as Lowe improved it and Porcupine and Knossos run it:
- * depth first over "which operation takes effect next", where an operation may go next only if no
- * other remaining operation returned before it was called, memoising every configuration visited
- * (which operations have taken effect, and the checker state), so no configuration is explored
- * twice. Since a thread's calls are ordered, "which have taken effect" is a count per thread. The
- * checker state ({@link CheckerState}) is the spec state plus the concrete properties and the
- * bijection between history sample ids and spec buffers.
+ * <p><b>Search.</b> Lowe's just-in-time linearization, read in one pass over the events: the
+ * checker keeps the <em>frontier</em>, every configuration the calls so far can have left (the
+ * checker state, {@link CheckerState}, and which of the open calls have already taken effect, one
+ * bit per open call). A call event only opens a call. At a return the call must have taken effect:
+ * from each configuration where it has not, the checker tries every order of the other open calls
+ * that lets it take effect, and keeps the configurations where it did. A call that is read-only
+ * wherever it takes effect ({@link #readOnly}) and can take effect now is placed at once. The memory
+ * held is the frontier and the open calls, never the history: a file is read twice, streamed (the
+ * first pass finds the calls that never return, the buffer count and how many calls are ever open
+ * at once), and each call's outcome is looked ahead to from its call to its return.
  *
- * <p><b>Failures.</b> Linearizability is prefix-closed (a prefix whose calls returned later counts
- * those calls as pending), so the smallest failing prefix ends with a return and is found by
- * binary search; its last operation is the culprit, and a last search over that prefix collects
- * the states in which it could have taken effect and why its outcome is impossible in each.
+ * <p><b>Failures.</b> The first return that empties the frontier ends the smallest failing prefix;
+ * the checker then collects, over the states where the returning call could have taken effect, why
+ * its outcome is impossible in each.
+ *
+ * <p><b>Liveness.</b> If the history ends with the end-of-recording marker
+ * {@code {"event":"end","settleMs":N}}, no event happened for N ms before the recording stopped,
+ * so every call still pending had N ms to return. The spec lets only a GetBuffer wait, and only
+ * while the allocator is committed with nothing free. The history is then rejected as a
+ * <em>lost wake-up</em> unless some configuration at the end has no pending call taken effect and
+ * every pending call allowed to wait there: a blocking GetBuffer (a timed one only if its timeout
+ * is more than half the settle period), with the allocator committed and no buffer free. Without
+ * the marker, pending calls are accepted as calls that may not have returned yet.
+ *
+ * <p><b>Budget.</b> A search can grow exponentially (N overlapping calls that commute give 2^N
+ * configurations). The checker stops with "undecided" when the configurations it holds at once
+ * (frontier and the search at one return) pass the configuration budget, or when the time budget
+ * passes, and says how far it got. The default configuration budget is what a quarter of the heap
+ * holds at an estimated size per configuration ({@link #memoryBudget}).
  */
 public final class HistoryChecker {
 
     /** The most buffers a history may ask for: the spec state holds a reference count per buffer. */
     public static final int MAX_BUFFERS = 4096;
 
-    /** The default budget of configurations per search. */
-    public static final long DEFAULT_BUDGET = 20_000_000L;
+    /** A configuration budget of 0 means: as many as a quarter of the heap holds ({@link #memoryBudget}). */
+    public static final long AUTO_BUDGET = 0;
+
+    /** The default time budget. */
+    public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(10);
+
+    /** Histories with at most this many operations get a witness order with a linearizable verdict. */
+    static final int WITNESS_LIMIT = 100_000;
 
     private final long budget;
+    private final Duration timeBudget;
 
-    /** A checker with the {@linkplain #DEFAULT_BUDGET default budget}. */
+    /** A checker with the default budgets: a quarter of the heap, and {@link #DEFAULT_TIME_BUDGET}. */
     public HistoryChecker() {
-        this(DEFAULT_BUDGET);
+        this(AUTO_BUDGET, DEFAULT_TIME_BUDGET);
     }
 
-    /** A checker that gives up (undecided) after exploring {@code budget} configurations in one search. */
+    /** A checker that gives up (undecided) when it holds more than {@code budget} configurations at once. */
     public HistoryChecker(long budget) {
-        if (budget < 1) {
-            throw new IllegalArgumentException("budget " + budget);
+        this(budget, DEFAULT_TIME_BUDGET);
+    }
+
+    /**
+     * A checker that gives up (undecided) when it holds more than {@code budget} configurations at
+     * once ({@link #AUTO_BUDGET}: as many as a quarter of the heap holds), or after {@code timeBudget}.
+     */
+    public HistoryChecker(long budget, Duration timeBudget) {
+        if (budget < 0 || timeBudget.isNegative() || timeBudget.isZero()) {
+            throw new IllegalArgumentException("budget " + budget + ", time budget " + timeBudget);
         }
         this.budget = budget;
+        this.timeBudget = timeBudget;
     }
 
-    /** Checks a history with the default budget. */
+    /** Checks a history with the default budgets. */
     public static Verdict check(History history) {
         return new HistoryChecker().verdict(history);
     }
 
     /**
-     * Reads and checks a history file.
+     * Reads and checks a history file, streamed, with the default budgets.
      *
      * @throws HistoryFormatException if it is malformed
      */
     public static Verdict check(Path file) throws IOException {
-        return check(History.read(file));
+        return new HistoryChecker().verdict(file);
     }
 
     /**
-     * Checks {@code history}.
+     * The configuration budget a heap of {@code heapBytes} allows for configurations of
+     * {@code buffers} buffers and {@code openCalls} open calls: a quarter of the heap, at the
+     * packed words plus about 120 bytes of hash-set entry, key and array headers per configuration.
+     */
+    public static long memoryBudget(long heapBytes, int buffers, int openCalls) {
+        long bytes = 8L * Packer.words(buffers, openCalls) + 120;
+        return Math.max(1, heapBytes / 4 / bytes);
+    }
+
+    /**
+     * Checks {@code history}, held in memory.
      *
      * @throws HistoryFormatException (kind {@code UNSUPPORTED}) if it asks for more than
      *                                {@link #MAX_BUFFERS} buffers
      */
     public Verdict verdict(History history) {
-        long start = System.nanoTime();
-        Model m = new Model(history);
-        Search full = new Search(m, history, null);
-        Search.Outcome result = full.run();
-        long explored = full.explored();
-        if (result == Search.Outcome.LINEARIZABLE) {
-            return verdict(Verdict.Outcome.LINEARIZABLE, history, explored, start, full.witness(), null);
-        }
-        if (result == Search.Outcome.BUDGET) {
-            return verdict(Verdict.Outcome.UNDECIDED, history, explored, start, List.of(), null);
-        }
-        // the smallest failing prefix ends with a return: binary search over the returns
-        List<Integer> returns = new ArrayList<>();
-        for (int e = 0; e < history.events(); e++) {
-            if (history.operationOf(e).returnEvent() == e) {
-                returns.add(e);
+        Shape shape = new Shape(history.source());
+        List<History.Event> events = history.eventList();
+        events.forEach(shape::add);
+        shape.end(history.operations().stream().filter(History.Operation::pending).map(History.Operation::index)
+                .toList());
+        Run run = new Run(shape, history.operations().size() <= WITNESS_LIMIT);
+        for (History.Event e : events) {
+            if (!run.step(e)) {
+                break;
             }
         }
-        int lo = 0;
-        int hi = returns.size() - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            Search s = new Search(m, history.prefix(returns.get(mid) + 1), null);
-            Search.Outcome o = s.run();
-            explored += s.explored();
-            if (o == Search.Outcome.LINEARIZABLE) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        int last = returns.get(lo);
-        History prefix = history.prefix(last + 1);
-        History.Operation culprit = prefix.operationOf(last);
-        Diagnosis diagnosis = new Diagnosis(culprit);
-        Search s = new Search(m, prefix, diagnosis);
-        s.run();
-        explored += s.explored();
-        Verdict.Failure failure = new Verdict.Failure(last + 1, history.line(last), culprit,
-                involved(prefix, culprit), diagnosis.state(), diagnosis.modelState(), diagnosis.why(prefix));
-        return verdict(Verdict.Outcome.NOT_LINEARIZABLE, history, explored, start, List.of(), failure);
+        return run.finish(history.settleMs());
     }
 
-    private static Verdict verdict(Verdict.Outcome outcome, History h, long explored, long start,
-                                   List<Integer> linearization, Verdict.Failure failure) {
-        return new Verdict(outcome, h.source(), h.events(), h.operations().size(), h.threads().size(), explored,
-                Duration.ofNanos(System.nanoTime() - start), linearization, failure);
-    }
-
-    /** The operations that overlap {@code o}, then up to three that completed just before its call. */
-    private static List<History.Operation> involved(History prefix, History.Operation o) {
-        List<History.Operation> overlapping = new ArrayList<>();
-        List<History.Operation> before = new ArrayList<>();
-        for (History.Operation p : prefix.operations()) {
-            if (p.index() == o.index()) {
-                continue;
+    /**
+     * Checks a history file, read twice and streamed: its length does not bound the memory used.
+     *
+     * @throws HistoryFormatException if it is malformed
+     */
+    public Verdict verdict(Path file) throws IOException {
+        Shape shape = new Shape(file.toString());
+        List<Integer> pending = new ArrayList<>();
+        try (History.Stream in = History.Stream.open(file)) {
+            for (History.Event e = in.next(); e != null; e = in.next()) {
+                shape.add(e);
             }
-            boolean endsBefore = !p.pending() && p.returnEvent() < o.callEvent();
-            if (!endsBefore && p.callEvent() < o.returnEvent()) {
-                overlapping.add(p);
-            } else if (endsBefore) {
-                before.add(p);
-            }
+            in.openCalls().forEach(o -> pending.add(o.index()));
         }
-        before.sort((a, b) -> Integer.compare(b.returnEvent(), a.returnEvent()));
-        List<History.Operation> all = new ArrayList<>(overlapping);
-        all.addAll(before.subList(0, Math.min(3, before.size())));
-        return all;
+        shape.end(pending);
+        Run run = new Run(shape, false);
+        long settleMs;
+        try (History.Stream in = History.Stream.open(file)) {
+            Lookahead ahead = new Lookahead(in, new HashSet<>(pending));
+            for (History.Event e = ahead.next(); e != null; e = ahead.next()) {
+                if (!run.step(e)) {
+                    break;
+                }
+            }
+            settleMs = shape.settleMs;
+        }
+        return run.finish(settleMs);
     }
 
-    // ------------------------------------------------------------ the model of one history
+    // ------------------------------------------------------------ the first pass
 
-    /** The executable model sized for a history, and the history's threads as spec threads. */
-    static final class Model {
-        final MemAllocatorModel spec;
-        final Map<String, String> specThread = new LinkedHashMap<>();
-        final int maxBuffers;
+    /** What the first pass learns: sizes, the buffer count to model, and which calls never return. */
+    private static final class Shape {
+        final String source;
+        final Set<String> threads = new HashSet<>();
+        int events;
+        int operations;
+        int open;
+        int maxOpen;
+        int maxBuffers = 1;
+        long settleMs = History.NO_END_MARKER;
+        Set<Integer> pending = Set.of();
 
-        Model(History h) {
-            List<String> threads = h.threads();
-            boolean identifiers = threads.stream().allMatch(TlaValueParser::isIdentifier);
-            for (int i = 0; i < threads.size(); i++) {
-                specThread.put(threads.get(i), identifiers ? threads.get(i) : "t" + (i + 1));
-            }
-            int max = 1;
-            for (History.Operation o : h.operations()) {
+        Shape(String source) {
+            this.source = source;
+        }
+
+        void add(History.Event e) {
+            events++;
+            History.Operation o = e.op();
+            if (e.kind() == History.Kind.CALL) {
+                operations++;
+                threads.add(o.thread());
+                maxOpen = Math.max(maxOpen, ++open);
                 if (o.op() == Op.SetProperties) {
                     int count = abstraction(o.call().request()).count();
                     if (count > MAX_BUFFERS) {
-                        throw new HistoryFormatException(h.source(), o.callLine(),
-                                HistoryFormatException.Kind.UNSUPPORTED, "cBuffers " + count
-                                + ": the checker handles up to " + MAX_BUFFERS + " buffers");
+                        throw new HistoryFormatException(source, o.callLine(), HistoryFormatException.Kind.UNSUPPORTED,
+                                "cBuffers " + count + ": the checker handles up to " + MAX_BUFFERS + " buffers");
                     }
-                    max = Math.max(max, count);
+                    maxBuffers = Math.max(maxBuffers, count);
+                }
+            } else {
+                open--;
+            }
+        }
+
+        void end(Collection<Integer> pendingCalls) {
+            pending = new HashSet<>(pendingCalls);
+        }
+    }
+
+    /**
+     * The second pass: holds each call event back until its outcome has been read (its return) or
+     * is known never to come, so that the search sees every call complete. Holds only the events
+     * after the oldest call still open.
+     */
+    private static final class Lookahead {
+        private final History.Stream in;
+        private final Set<Integer> pending;
+        private final ArrayDeque<History.Event> window = new ArrayDeque<>();
+        private final Map<Integer, History.Operation> returned = new HashMap<>();
+        private boolean end;
+
+        Lookahead(History.Stream in, Set<Integer> pending) {
+            this.in = in;
+            this.pending = pending;
+        }
+
+        History.Event next() throws IOException {
+            while (true) {
+                History.Event f = window.peekFirst();
+                if (f != null) {
+                    if (f.kind() == History.Kind.RETURN || pending.contains(f.op().index())) {
+                        return window.pollFirst();
+                    }
+                    History.Operation complete = returned.remove(f.op().index());
+                    if (complete != null) {
+                        window.pollFirst();
+                        return new History.Event(f.index(), f.line(), f.kind(), complete);
+                    }
+                }
+                if (end) {
+                    return window.pollFirst();
+                }
+                History.Event e = in.next();
+                if (e == null) {
+                    end = true;
+                } else {
+                    window.addLast(e);
+                    if (e.kind() == History.Kind.RETURN) {
+                        returned.put(e.op().index(), e.op());
+                    }
                 }
             }
-            maxBuffers = max;
-            List<String> names = new ArrayList<>(specThread.values());
-            spec = new MemAllocatorModel(names.isEmpty() ? List.of("t1") : names, maxBuffers, Integer.MAX_VALUE);
+        }
+    }
+
+    // ------------------------------------------------------------ the model
+
+    /** The executable model sized for a history: one spec thread (every call takes effect in one step). */
+    static final class Model {
+        static final String THREAD = "t";
+        final MemAllocatorModel spec;
+        final int maxBuffers;
+
+        Model(int maxBuffers) {
+            this.maxBuffers = maxBuffers;
+            spec = new MemAllocatorModel(List.of(THREAD), maxBuffers, Integer.MAX_VALUE);
+        }
+
+        /** Sized for {@code h}. */
+        Model(History h) {
+            this(buffers(h));
+        }
+
+        private static int buffers(History h) {
+            Shape shape = new Shape(h.source());
+            h.eventList().forEach(shape::add);
+            return shape.maxBuffers;
         }
 
         CheckerState init() {
@@ -228,7 +329,7 @@ public final class HistoryChecker {
      * outcome, or null if it cannot.
      */
     static CheckerState apply(Model m, CheckerState s, History.Operation o) {
-        String t = m.specThread.get(o.thread());
+        String t = Model.THREAD;
         State st = s.model;
         History.Outcome out = o.outcome();
         Result hr = specResult(out.hr());
@@ -317,7 +418,7 @@ public final class HistoryChecker {
      * call that changes nothing is the same as one that never took effect).
      */
     static List<CheckerState> options(Model m, CheckerState s, History.Operation o) {
-        String t = m.specThread.get(o.thread());
+        String t = Model.THREAD;
         State st = s.model;
         MemAllocatorModel spec = m.spec;
         List<CheckerState> out = new ArrayList<>(2);
@@ -381,186 +482,483 @@ public final class HistoryChecker {
 
     // ------------------------------------------------------------ the search
 
-    /** One depth-first search over one history (or prefix). */
-    private final class Search {
+    /** The budget ran out: what was being held and why. */
+    private static final class OutOfBudget extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-        enum Outcome { LINEARIZABLE, NOT_LINEARIZABLE, BUDGET }
+        OutOfBudget(String what) {
+            super(what, null, false, false);
+        }
+    }
 
+    /** An open call placed next. */
+    private record Placed(History.Operation op) {
+    }
+
+    /** An order found so far, newest operation first; shared between configurations. */
+    private record Chain(int op, Chain earlier) {
+        /** The empty order, and the only one kept when no witness is: never null, so maps can tell "absent". */
+        static final Chain START = new Chain(-1, null);
+    }
+
+    /** One pass of the search over the events of one history. */
+    private final class Run {
+        private final Shape shape;
         private final Model m;
         private final Packer packer;
-        private final History.Operation[][] ops;
-        private final int[] completed;
-        private final Diagnosis diagnosis;
-        private final Set<Key> visited = new HashSet<>();
-        private final ArrayList<Frame> stack = new ArrayList<>();
+        private final long maxConfigs;
+        private final long deadline;
+        private final long start = System.nanoTime();
+        private final boolean witness;
+        /** The open call in each slot, or null; a slot is a bit of a configuration. */
+        private final History.Operation[] slots;
+        /** The last Decommit or Close that returned before the call in each slot was made. */
+        private final History.Operation[] decommitBefore;
+        private Map<Key, Chain> frontier = new HashMap<>();
+        /** The latest completed operations, newest last, for the report of a failure. */
+        private final ArrayDeque<History.Operation> recent = new ArrayDeque<>();
+        /** The Release that last brought each sample to 0 references, the newest few thousand. */
+        private final Map<Long, History.Operation> freedBy = new LinkedHashMap<>(16, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
 
-        Search(Model m, History h, Diagnosis diagnosis) {
-            this.m = m;
-            this.diagnosis = diagnosis;
-            this.packer = new Packer(new ArrayList<>(m.specThread.values()), m.maxBuffers);
-            List<String> threads = new ArrayList<>(m.specThread.keySet());
-            Map<String, Integer> index = new LinkedHashMap<>();
-            List<List<History.Operation>> byThread = new ArrayList<>();
-            for (int i = 0; i < threads.size(); i++) {
-                index.put(threads.get(i), i);
-                byThread.add(new ArrayList<>());
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, History.Operation> eldest) {
+                return size() > 2 * MAX_BUFFERS;
             }
-            for (History.Operation o : h.operations()) {
-                byThread.get(index.get(o.thread())).add(o);
-            }
-            ops = new History.Operation[threads.size()][];
-            completed = new int[threads.size()];
-            for (int t = 0; t < ops.length; t++) {
-                ops[t] = byThread.get(t).toArray(new History.Operation[0]);
-                int n = ops[t].length;
-                completed[t] = n > 0 && ops[t][n - 1].pending() ? n - 1 : n;
+        };
+        private History.Operation lastDecommit;
+        private History.Operation lastCommit;
+        private long explored;
+        private long steps;
+        private History.Event at;
+        private Verdict.Failure failure;
+
+        Run(Shape shape, boolean witness) {
+            this.shape = shape;
+            this.witness = witness;
+            this.m = new Model(shape.maxBuffers);
+            this.slots = new History.Operation[Math.max(1, shape.maxOpen)];
+            this.decommitBefore = new History.Operation[slots.length];
+            this.packer = new Packer(m.maxBuffers, slots.length);
+            this.maxConfigs = budget == AUTO_BUDGET
+                    ? memoryBudget(Runtime.getRuntime().maxMemory(), m.maxBuffers, slots.length) : budget;
+            this.deadline = start + timeBudget.toNanos();
+            frontier.put(new Key(packer.pack(m.init(), new long[packer.bitWords()])), Chain.START);
+        }
+
+        /** Takes one event; false if the history failed or the budget ran out (see {@link #finish}). */
+        boolean step(History.Event e) {
+            at = e;
+            History.Operation o = e.op();
+            try {
+                if (e.kind() == History.Kind.CALL) {
+                    int s = 0;
+                    while (slots[s] != null) {
+                        s++;
+                    }
+                    slots[s] = o;
+                    decommitBefore[s] = lastDecommit;
+                    return true;
+                }
+                return ret(o, slotOf(o));
+            } catch (OutOfBudget b) {
+                failure = null;
+                undecided = b.getMessage();
+                return false;
             }
         }
 
-        long explored() {
-            return visited.size();
-        }
+        private String undecided;
 
-        /** The operation indices along the stack: the order found. */
-        List<Integer> witness() {
-            List<Integer> order = new ArrayList<>();
-            for (Frame f : stack) {
-                if (f.via != null) {
-                    order.add(f.via.index());
+        private int slotOf(History.Operation o) {
+            for (int s = 0; s < slots.length; s++) {
+                if (slots[s] != null && slots[s].index() == o.index()) {
+                    return s;
                 }
             }
-            return order;
+            throw new IllegalStateException("no open call " + o);
         }
 
-        Outcome run() {
-            int[] start = new int[ops.length];
-            Frame root = new Frame(start, packer.pack(start, m.init()), null);
-            visited.add(new Key(root.packed));
-            stack.add(root);
-            if (done(start)) {
-                return Outcome.LINEARIZABLE;
+        /** The return of {@code o}, in slot {@code s}: every configuration must have placed it. */
+        private boolean ret(History.Operation o, int s) {
+            Map<Key, Chain> next = minimal(closure(o, s, null), s);
+            if (next.isEmpty()) {
+                Diagnosis d = new Diagnosis(o, decommitBefore[s]);
+                closure(o, s, d);
+                failure = new Verdict.Failure(at.index() + 1, at.line(), o, involved(o), d.state(), d.modelState(),
+                        d.why());
+                return false;
             }
-            while (!stack.isEmpty()) {
-                Frame f = stack.get(stack.size() - 1);
-                Frame child = next(f);
-                if (child == null) {
-                    stack.remove(stack.size() - 1);
+            frontier = next;
+            slots[s] = null;
+            remember(o);
+            return true;
+        }
+
+        /**
+         * The configurations after {@code o} (slot {@code s}) has taken effect, from every one of
+         * the frontier; with a diagnosis, also what stopped it wherever it could not.
+         */
+        private Map<Key, Chain> closure(History.Operation o, int s, Diagnosis d) {
+            Map<Key, Chain> next = new HashMap<>();
+            Map<Key, Chain> seen = new HashMap<>();
+            ArrayDeque<Key> work = new ArrayDeque<>();
+            for (Map.Entry<Key, Chain> c : frontier.entrySet()) {
+                long[] bits = packer.bits(c.getKey().packed);
+                if (isSet(bits, s)) {
+                    clear(bits, s);
+                    next.put(new Key(packer.withBits(c.getKey().packed, bits)), c.getValue());
+                } else if (seen.putIfAbsent(c.getKey(), c.getValue()) == null) {
+                    work.push(c.getKey());
+                }
+            }
+            while (!work.isEmpty()) {
+                Key x = work.pop();
+                Chain chain = seen.get(x);
+                CheckerState st = packer.state(x.packed);
+                long[] bits = packer.bits(x.packed);
+                explored++;
+                CheckerState after = apply(m, st, o);
+                if (after == null) {
+                    if (d != null) {
+                        d.failed(st);
+                    }
+                } else {
+                    next.putIfAbsent(new Key(packer.pack(after, bits)), link(chain, o));
+                }
+                for (Map.Entry<Key, Placed> child : successors(st, bits, s, true).entrySet()) {
+                    Key k = child.getKey();
+                    if (seen.putIfAbsent(k, link(chain, child.getValue().op())) == null) {
+                        work.push(k);
+                    }
+                }
+                if (frontier.size() + seen.size() + next.size() > maxConfigs) {
+                    throw new OutOfBudget("the budget of " + maxConfigs + " configurations held at once ran out");
+                }
+                if ((++steps & 1023) == 0 && System.nanoTime() - deadline > 0) {
+                    throw new OutOfBudget("the time budget of " + timeBudget.toMillis() + " ms ran out");
+                }
+            }
+            return next;
+        }
+
+        /**
+         * The configurations one more open call (not slot {@code s}) taking effect leads to. A
+         * completed read-only call that can take effect now is the only child: a configuration
+         * that places it later can place it now instead, with every other step unchanged.
+         */
+        private Map<Key, Placed> successors(CheckerState st, long[] bits, int s, boolean reduced) {
+            Map<Key, Placed> out = new LinkedHashMap<>();
+            for (int p = 0; reduced && p < slots.length; p++) {
+                History.Operation o = slots[p];
+                if (p == s || o == null || isSet(bits, p) || o.pending() || !readOnly(o)) {
                     continue;
                 }
-                if (!visited.add(new Key(child.packed))) {
-                    continue;
-                }
-                f.state = null; // decoded again if the search comes back to it
-                stack.add(child);
-                if (done(child.next)) {
-                    return Outcome.LINEARIZABLE;
-                }
-                if (visited.size() >= budget) {
-                    return Outcome.BUDGET;
+                CheckerState after = apply(m, st, o);
+                if (after != null) {
+                    out.put(new Key(packer.pack(after, with(bits, p))), new Placed(o));
+                    return out;
                 }
             }
-            return Outcome.NOT_LINEARIZABLE;
+            for (int p = 0; p < slots.length; p++) {
+                History.Operation o = slots[p];
+                if (p == s || o == null || isSet(bits, p) || reduced && commutesWithAllOpen(p)) {
+                    continue;
+                }
+                if (o.pending()) {
+                    for (CheckerState after : options(m, st, o)) {
+                        out.putIfAbsent(new Key(packer.pack(after, with(bits, p))), new Placed(o));
+                    }
+                } else {
+                    CheckerState after = apply(m, st, o);
+                    if (after != null) {
+                        out.putIfAbsent(new Key(packer.pack(after, with(bits, p))), new Placed(o));
+                    }
+                }
+            }
+            return out;
         }
 
-        private boolean done(int[] next) {
-            for (int t = 0; t < ops.length; t++) {
-                if (next[t] < completed[t]) {
+        /**
+         * {@code next} without the configurations another one of it covers, that is, one from
+         * which everything that can follow the first can follow too:
+         * <ul>
+         * <li>(S, P + r) covers (S, P) if r is a completed read-only call ({@link #readOnly}): what
+         *     follows (S, P) places r somewhere without changing the state; leave it out.</li>
+         * <li>(S, P) covers (S', P + p) if p is not read-only and placing it in S leads to S': what
+         *     follows (S', P + p) can follow (S, P) after placing p first at a later return (p is
+         *     still open).</li>
+         * </ul>
+         * Each step of covering either places one more read-only call with the other calls and the
+         * state unchanged, or places one fewer other call, so it never comes back to where it
+         * started: the configurations nothing covers remain, and they cover the rest.
+         */
+        private Map<Key, Chain> minimal(Map<Key, Chain> next, int s) {
+            if (next.size() < 2) {
+                return next;
+            }
+            Set<Key> covered = new HashSet<>();
+            for (Key c : next.keySet()) {
+                long[] bits = packer.bits(c.packed);
+                for (int p = 0; p < slots.length; p++) {
+                    History.Operation r = slots[p];
+                    if (p != s && r != null && isSet(bits, p) && !r.pending() && readOnly(r)) {
+                        long[] without = bits.clone();
+                        clear(without, p);
+                        covered.add(new Key(packer.withBits(c.packed, without)));
+                    }
+                }
+                CheckerState st = packer.state(c.packed);
+                for (Map.Entry<Key, Placed> k : successors(st, bits, s, false).entrySet()) {
+                    History.Operation p = k.getValue().op();
+                    if ((p.pending() || !readOnly(p)) && next.containsKey(k.getKey())) {
+                        covered.add(k.getKey());
+                    }
+                }
+            }
+            next.keySet().removeAll(covered);
+            return next;
+        }
+
+        /**
+         * Whether the call in slot {@code p} is an AddRef or a Release that leaves its sample held
+         * (new count at least 1) and no other open call, placed or not, names the same sample. It
+         * then commutes with every call open now (it changes one count no other call reads, and
+         * enables or disables none), so an order that places it before this return's call explains
+         * the same as one that places it later, at a return still to come: it need not be placed now.
+         */
+        private boolean commutesWithAllOpen(int p) {
+            History.Operation o = slots[p];
+            if (o.pending() || (o.op() != Op.AddRef && o.op() != Op.Release) || o.outcome().refs() == null
+                    || o.outcome().refs() < 1) {
+                return false;
+            }
+            long sample = o.call().sample();
+            for (int q = 0; q < slots.length; q++) {
+                History.Operation other = slots[q];
+                if (q != p && other != null && (other.op() == Op.AddRef || other.op() == Op.Release)
+                        && other.call().sample() == sample) {
                     return false;
                 }
             }
             return true;
         }
 
-        /**
-         * The next untried child of {@code f}, or null. An operation whose outcome changes nothing
-         * wherever it takes effect ({@link #readOnly}) and that can take effect now is the only
-         * child: any order that takes it later can take it now instead, with every other step
-         * unchanged (no step reads another thread's result), and it then stops bounding the others.
-         */
-        private Frame next(Frame f) {
-            if (f.candidates == null) {
-                f.candidates = candidates(f.next);
-                f.children = new Frame[f.candidates.length];
-                f.state = packer.state(f.packed);
-                for (int i = 0; i < f.candidates.length; i++) {
-                    int t = f.candidates[i];
-                    History.Operation o = ops[t][f.next[t]];
-                    if (!o.pending()) {
-                        CheckerState after = apply(m, f.state, o);
-                        if (after != null && readOnly(o)) {
-                            f.candidate = f.candidates.length; // no other child: see above
-                            f.children = null;
-                            return child(f, t, after);
-                        }
-                        f.children[i] = after == null ? null : child(f, t, after);
+        private Chain link(Chain chain, History.Operation o) {
+            return witness ? new Chain(o.index(), chain) : Chain.START;
+        }
+
+        private void remember(History.Operation o) {
+            recent.addLast(o);
+            if (recent.size() > 64) {
+                recent.removeFirst();
+            }
+            if (!o.outcome().ok()) {
+                return;
+            }
+            switch (o.op()) {
+                case Decommit, Close -> lastDecommit = o;
+                case Commit -> lastCommit = o;
+                case Release -> {
+                    if (o.outcome().refs() == 0) {
+                        freedBy.put(o.call().sample(), o);
                     }
                 }
-            }
-            while (true) {
-                if (f.options != null && f.option < f.options.size()) {
-                    return child(f, f.pendingThread, f.options.get(f.option++));
-                }
-                f.options = null;
-                if (f.candidate >= f.candidates.length) {
-                    return null;
-                }
-                if (f.state == null) {
-                    f.state = packer.state(f.packed);
-                }
-                int t = f.candidates[f.candidate++];
-                History.Operation o = ops[t][f.next[t]];
-                if (o.pending()) {
-                    f.pendingThread = t;
-                    f.options = options(m, f.state, o);
-                    f.option = 0;
-                    continue;
-                }
-                Frame next = f.children[f.candidate - 1];
-                if (next != null) {
-                    f.children[f.candidate - 1] = null;
-                    return next;
-                }
-                if (diagnosis != null) {
-                    diagnosis.failed(f.next, f.state, o, ops);
-                }
+                default -> { }
             }
         }
 
-        private Frame child(Frame f, int t, CheckerState state) {
-            int[] n = f.next.clone();
-            History.Operation via = ops[t][n[t]];
-            n[t]++;
-            return new Frame(n, packer.pack(n, state), via);
-        }
-
-        /**
-         * The threads whose next operation may take effect now: its call comes before every
-         * remaining return. Completed operations first, the one returning soonest first; pending last.
-         */
-        private int[] candidates(int[] next) {
-            int minReturn = Integer.MAX_VALUE;
-            for (int t = 0; t < ops.length; t++) {
-                if (next[t] < ops[t].length && !ops[t][next[t]].pending()) {
-                    minReturn = Math.min(minReturn, ops[t][next[t]].returnEvent());
+        /** The open calls and those completed after {@code o}'s call, then up to three completed before it. */
+        private List<History.Operation> involved(History.Operation o) {
+            List<History.Operation> overlapping = new ArrayList<>();
+            List<History.Operation> before = new ArrayList<>();
+            for (History.Operation p : recent) {
+                (p.returnEvent() > o.callEvent() ? overlapping : before).add(p);
+            }
+            for (History.Operation p : slots) {
+                if (p != null && p.index() != o.index()) {
+                    overlapping.add(p);
                 }
             }
-            int[] eligible = new int[ops.length];
-            long[] order = new long[ops.length];
+            overlapping.sort((a, b) -> Integer.compare(a.index(), b.index()));
+            before.sort((a, b) -> Integer.compare(b.returnEvent(), a.returnEvent()));
+            List<History.Operation> all = new ArrayList<>(overlapping);
+            all.addAll(before.subList(0, Math.min(3, before.size())));
+            return all;
+        }
+
+        // -------------------------------------------------------- the end
+
+        Verdict finish(long settleMs) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            if (undecided != null) {
+                String note = undecided + " at line " + at.line() + " (event " + (at.index() + 1) + " of " + shape.events
+                        + ", " + open() + " calls open, " + frontier.size() + " configurations in the frontier): "
+                        + explored + " configurations explored in " + elapsed.toMillis() + " ms";
+                return verdict(Verdict.Outcome.UNDECIDED, List.of(), null, note, elapsed);
+            }
+            if (failure != null) {
+                return verdict(Verdict.Outcome.NOT_LINEARIZABLE, List.of(), failure, "", elapsed);
+            }
+            List<History.Operation> pending = new ArrayList<>();
+            for (History.Operation p : slots) {
+                if (p != null) {
+                    pending.add(p);
+                }
+            }
+            pending.sort((a, b) -> Integer.compare(a.index(), b.index()));
+            if (pending.isEmpty()) {
+                return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, "", elapsed);
+            }
+            if (settleMs == History.NO_END_MARKER) {
+                return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, "pending calls accepted: no end-of-recording"
+                        + " marker (" + pending.size() + " calls never returned, and may not have been due to)", elapsed);
+            }
+            Liveness live = new Liveness(settleMs, pending);
+            if (live.failure == null) {
+                return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, pending.size() + " pending calls still "
+                        + "waiting after the settle period of " + settleMs + " ms, as the spec allows", elapsed);
+            }
+            return verdict(Verdict.Outcome.NOT_LINEARIZABLE, List.of(), live.failure, "", elapsed);
+        }
+
+        private int open() {
             int n = 0;
-            for (int t = 0; t < ops.length; t++) {
-                if (next[t] < ops[t].length) {
-                    History.Operation o = ops[t][next[t]];
-                    if (o.callEvent() < minReturn) {
-                        order[n++] = (long) (o.pending() ? Integer.MAX_VALUE : o.returnEvent()) << 32 | t;
+            for (History.Operation p : slots) {
+                n += p == null ? 0 : 1;
+            }
+            return n;
+        }
+
+        /** One order explaining the history, oldest first, if kept. */
+        private List<Integer> order() {
+            if (!witness) {
+                return List.of();
+            }
+            Chain c = frontier.values().iterator().next();
+            List<Integer> order = new ArrayList<>();
+            for (; c != Chain.START; c = c.earlier()) {
+                order.add(c.op());
+            }
+            java.util.Collections.reverse(order);
+            return order;
+        }
+
+        private Verdict verdict(Verdict.Outcome outcome, List<Integer> order, Verdict.Failure f, String note,
+                                Duration elapsed) {
+            return new Verdict(outcome, shape.source, shape.events, shape.operations, shape.threads.size(), explored,
+                    elapsed, order, f, note);
+        }
+
+        /**
+         * The end-of-recording check: some configuration in which no pending call took effect and
+         * each one may still be waiting; else a lost wake-up, explained in the first configuration.
+         */
+        private final class Liveness {
+            private static final String TOOK_EFFECT = "wherever the calls before the end leave the allocator, it "
+                    + "must have taken effect, so it was due to return";
+            final Verdict.Failure failure;
+
+            Liveness(long settleMs, List<History.Operation> pending) {
+                CheckerState shown = null;
+                History.Operation culprit = null;
+                String reason = null;
+                for (Key k : frontier.keySet()) {
+                    long[] bits = packer.bits(k.packed);
+                    CheckerState st = packer.state(k.packed);
+                    History.Operation took = null;
+                    History.Operation due = null;
+                    for (int s = 0; s < slots.length; s++) {
+                        if (slots[s] != null && isSet(bits, s)) {
+                            took = slots[s];
+                        }
+                    }
+                    for (History.Operation p : pending) {
+                        if (due == null && whyDue(st, p, settleMs) != null) {
+                            due = p;
+                        }
+                    }
+                    if (took == null && due == null) {
+                        failure = null;
+                        return;
+                    }
+                    if (took == null && (shown == null || reason.startsWith(TOOK_EFFECT))) {
+                        shown = st;
+                        culprit = due;
+                        reason = whyDue(st, due, settleMs);
+                    } else if (shown == null) {
+                        shown = st;
+                        culprit = took;
+                        reason = TOOK_EFFECT;
                     }
                 }
+                List<History.Operation> involved = new ArrayList<>(pending);
+                involved.remove(culprit);
+                List<History.Operation> before = new ArrayList<>(recent);
+                java.util.Collections.reverse(before);
+                involved.addAll(before.subList(0, Math.min(3, before.size())));
+                String why = "lost wake-up: " + culprit.describe() + " (line " + culprit.callLine() + ") never returned, "
+                        + "though the recording ended only after " + settleMs + " ms with no event: " + reason;
+                failure = new Verdict.Failure(shape.events, culprit.callLine(), culprit, involved, shown.describe(),
+                        shown.model.toString(), why);
             }
-            Arrays.sort(order, 0, n);
-            for (int i = 0; i < n; i++) {
-                eligible[i] = (int) order[i];
-            }
-            return Arrays.copyOf(eligible, n);
         }
+
+        /** Why the spec would have let pending {@code p} return in state {@code st}, or null if it may still wait. */
+        private String whyDue(CheckerState st, History.Operation p, long settleMs) {
+            State model = st.model;
+            if (p.op() != Op.GetBuffer) {
+                return "the spec never makes " + p.op() + " wait";
+            }
+            if (p.call().noWait()) {
+                return "a GetBuffer with AM_GBF_NOWAIT never waits";
+            }
+            if (!model.clientRef()) {
+                return "the allocator was closed" + by(lastDecommit);
+            }
+            if (!model.committed()) {
+                if (lastDecommit == null || lastCommit == null) {
+                    return "the allocator was never committed, so it should have returned VFW_E_NOT_COMMITTED at once";
+                }
+                return "the allocator was decommitted" + by(lastDecommit)
+                        + ", which should have woken it with VFW_E_NOT_COMMITTED";
+            }
+            if (!model.freeList().isEmpty()) {
+                int b = model.freeList().first();
+                long id = st.ids[b - 1];
+                if (id == History.NO_SAMPLE) {
+                    return "buffer " + b + " was free and never handed out (" + (lastCommit == null ? "committed"
+                            : "made by " + lastCommit.describe() + ", line " + lastCommit.returnLine())
+                            + "), and it should have taken it";
+                }
+                History.Operation release = freedBy.get(id);
+                return "buffer " + b + " (sample " + id + ") was free" + (release == null ? ", and it should have taken it"
+                        : ", put back by " + release.describe() + " (line " + release.returnLine()
+                        + "), which should have woken it");
+            }
+            if (p.call().timed() && p.call().timeoutMs() <= settleMs / 2) {
+                return "its timeout of " + p.call().timeoutMs() + " ms had passed, so it should have returned VFW_E_TIMEOUT";
+            }
+            return null;
+        }
+
+        private String by(History.Operation o) {
+            return o == null ? "" : " by " + o.describe() + " (line " + o.returnLine() + ")";
+        }
+    }
+
+    private static boolean isSet(long[] bits, int s) {
+        return (bits[s >>> 6] & 1L << (s & 63)) != 0;
+    }
+
+    private static void clear(long[] bits, int s) {
+        bits[s >>> 6] &= ~(1L << (s & 63));
+    }
+
+    private static long[] with(long[] bits, int s) {
+        long[] b = bits.clone();
+        b[s >>> 6] |= 1L << (s & 63);
+        return b;
     }
 
     /** A packed configuration as a hash key. */
@@ -570,7 +968,12 @@ public final class HistoryChecker {
 
         Key(long[] packed) {
             this.packed = packed;
-            this.hash = Arrays.hashCode(packed);
+            long h = 0;
+            for (long w : packed) { // configurations differ in a bit or two: spread every bit over the hash
+                h = (h ^ w) * 0x9E37_79B9_7F4A_7C15L;
+                h ^= h >>> 29;
+            }
+            this.hash = (int) (h ^ h >>> 32);
         }
 
         @Override
@@ -584,88 +987,30 @@ public final class HistoryChecker {
         }
     }
 
-    /** A configuration on the search stack, with what has been tried from it. */
-    private static final class Frame {
-        final int[] next;
-        final long[] packed;
-        final History.Operation via;
-        CheckerState state;
-        int[] candidates;
-        /** The child by each candidate's (completed) operation, or null if it cannot go next: made once. */
-        Frame[] children;
-        int candidate;
-        List<CheckerState> options;
-        int option;
-        int pendingThread;
-
-        Frame(int[] next, long[] packed, History.Operation via) {
-            this.next = next;
-            this.packed = packed;
-            this.via = via;
-        }
-    }
-
     // ------------------------------------------------------------ diagnosis
 
-    /**
-     * What the last search over the smallest failing prefix saw: each configuration in which the
-     * culprit could have gone next but its outcome was impossible, and each in which it had taken
-     * effect but another operation then could not.
-     */
+    /** Why the culprit could not take effect in each state where it was tried. */
     private static final class Diagnosis {
         private final History.Operation culprit;
+        private final History.Operation decommitBefore;
         private final Map<String, Integer> reasons = new LinkedHashMap<>();
-        private final Map<String, String> afterwards = new LinkedHashMap<>();
-        private Snapshot latest;
-        private Snapshot latestAfter;
+        private CheckerState latest;
 
-        Diagnosis(History.Operation culprit) {
+        Diagnosis(History.Operation culprit, History.Operation decommitBefore) {
             this.culprit = culprit;
+            this.decommitBefore = decommitBefore;
         }
 
-        void failed(int[] next, CheckerState state, History.Operation o, History.Operation[][] ops) {
-            Snapshot c = new Snapshot(Arrays.stream(next).sum(), state);
-            if (o.index() == culprit.index()) {
-                reasons.merge(Explain.why(state, o), 1, Integer::sum);
-                if (latest == null || c.progress() >= latest.progress()) {
-                    latest = c;
-                }
-            } else if (tookEffect(next, ops)) {
-                if (latestAfter == null || c.progress() >= latestAfter.progress()) {
-                    latestAfter = c;
-                }
-                afterwards.putIfAbsent(o.describe() + " (line " + o.returnLine() + ") cannot return "
-                        + Describe.outcome(o), Explain.why(state, o));
-            }
+        void failed(CheckerState state) {
+            reasons.merge(Explain.why(state, culprit), 1, Integer::sum);
+            latest = state;
         }
 
-        private record Snapshot(int progress, CheckerState state) {
-        }
-
-        private boolean tookEffect(int[] next, History.Operation[][] ops) {
-            for (int t = 0; t < ops.length; t++) {
-                for (int i = 0; i < next[t]; i++) {
-                    if (ops[t][i].index() == culprit.index()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        String why(History prefix) {
+        String why() {
             String reason = reason();
-            if (reason.contains("not committed") || reason.contains("decommit was pending")) {
-                History.Operation last = null; // the last Decommit or Close that returned before the call
-                for (History.Operation o : prefix.operations()) {
-                    if ((o.op() == Op.Decommit || o.op() == Op.Close) && !o.pending()
-                            && o.returnEvent() < culprit.callEvent()) {
-                        last = o;
-                    }
-                }
-                if (last != null) {
-                    reason += "; it was called after " + last.describe() + " returned (line " + last.returnLine() + ")";
-                }
+            if ((reason.contains("not committed") || reason.contains("decommit was pending")) && decommitBefore != null) {
+                reason += "; it was called after " + decommitBefore.describe() + " returned (line "
+                        + decommitBefore.returnLine() + ")";
             }
             return reason;
         }
@@ -673,45 +1018,31 @@ public final class HistoryChecker {
         private String reason() {
             String head = culprit.describe() + " (line " + culprit.returnLine() + ") returned "
                     + Describe.outcome(culprit) + ", but ";
-            if (reasons.isEmpty() && afterwards.isEmpty()) {
+            if (reasons.isEmpty()) {
                 return head + "no order of the calls before it leaves a point where it can take effect";
             }
-            if (reasons.size() == 1 && afterwards.isEmpty()) {
+            if (reasons.size() == 1) {
                 String only = reasons.keySet().iterator().next();
                 return head + (Explain.stateIndependent(culprit) ? only : "wherever it can take effect, " + only);
             }
-            StringBuilder s = new StringBuilder(head);
-            if (!reasons.isEmpty()) {
-                s.append("wherever it can take effect, ");
-                int n = 0;
-                for (String r : reasons.keySet()) {
-                    if (n == 3) {
-                        s.append(", or ...");
-                        break;
-                    }
-                    s.append(n++ > 0 ? "; or " : "").append(r);
+            StringBuilder s = new StringBuilder(head).append("wherever it can take effect, ");
+            int n = 0;
+            for (String r : reasons.keySet()) {
+                if (n == 3) {
+                    s.append(", or ...");
+                    break;
                 }
-            }
-            if (!afterwards.isEmpty()) {
-                Map.Entry<String, String> first = afterwards.entrySet().iterator().next();
-                s.append(reasons.isEmpty() ? "" : "; and ").append("wherever it does, ").append(first.getKey())
-                        .append(": ").append(first.getValue());
+                s.append(n++ > 0 ? "; or " : "").append(r);
             }
             return s.toString();
         }
 
-        private Snapshot shown() {
-            return latest != null ? latest : latestAfter;
-        }
-
         String state() {
-            return shown() == null ? "(it could not be placed after the calls that returned before it)"
-                    : shown().state().describe();
+            return latest == null ? "(it could not be placed after the calls that returned before it)" : latest.describe();
         }
 
         String modelState() {
-            return shown() == null ? "" : shown().state().model.toString();
+            return latest == null ? "" : latest.model.toString();
         }
     }
-
 }

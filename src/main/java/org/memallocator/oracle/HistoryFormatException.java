@@ -13,7 +13,7 @@ public final class HistoryFormatException extends RuntimeException {
         BAD_JSON,
         /** {@code "op"} is not one of {@link Op}. */
         UNKNOWN_OP,
-        /** {@code "event"} is neither {@code "call"} nor {@code "return"}. */
+        /** {@code "event"} is neither {@code "call"}, {@code "return"} nor {@code "end"}. */
         UNKNOWN_EVENT,
         /** {@code "hr"} is not an HRESULT name of {@link org.memallocator.HResult}, nor INTERRUPTED or EXCEPTION. */
         UNKNOWN_HRESULT,
@@ -27,6 +27,8 @@ public final class HistoryFormatException extends RuntimeException {
         TWO_OPEN_CALLS,
         /** A return whose op is not the op of the thread's open call. */
         RETURN_MISMATCH,
+        /** An event after the end-of-recording marker, which must be the last line. */
+        AFTER_END,
         /** Well formed, but beyond what the checker handles (e.g. an enormous buffer count). */
         UNSUPPORTED
     }

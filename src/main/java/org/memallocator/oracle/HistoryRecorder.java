@@ -2,6 +2,7 @@ package org.memallocator.oracle;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,32 +38,116 @@ import org.memallocator.MemAllocatorException;
  * {@value History#INTERRUPTED} for an {@link InterruptedException}, and {@value History#EXCEPTION}
  * (with its text) for anything else. Sample methods other than AddRef and Release, and the
  * allocator's counters, pass through unrecorded.
+ *
+ * <p>The end of a recording: {@link #end} waits until no event has happened for a settle period,
+ * then appends the end-of-recording marker {@code {"event":"end","settleMs":N}} (N: how long it
+ * actually saw no event) and records nothing more, so a call that returns later stays pending in
+ * the history. The checker then holds every pending call to having had N ms to return.
+ *
+ * <p>Lines are kept in memory ({@link #HistoryRecorder()}, {@link #text()}) or written as they
+ * happen to a writer ({@link #HistoryRecorder(Writer)}), so a long recording costs no memory.
  */
 public final class HistoryRecorder {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<String> lines = new ArrayList<>();
+    /** The lines so far, or null when they go to {@link #out}. */
+    private final List<String> lines;
+    private final Writer out;
+    private int events;
+    private long lastEvent = System.nanoTime();
+    private boolean ended;
+    private IOException failed;
     private final Map<Thread, String> threadNames = new IdentityHashMap<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Map<MediaSample, RecordingSample> samples = new IdentityHashMap<>();
+
+    /** A recorder that keeps the history in memory. */
+    public HistoryRecorder() {
+        this.lines = new ArrayList<>();
+        this.out = null;
+    }
+
+    /**
+     * A recorder that writes each line to {@code out} as it happens (under the recorder's lock, so
+     * the lines keep the order of the events). The caller closes {@code out}; {@link #end} flushes it.
+     */
+    public HistoryRecorder(Writer out) {
+        this.lines = null;
+        this.out = out;
+    }
 
     /** The allocator {@code allocator}, recording into this recorder. */
     public MemAllocator record(MemAllocator allocator) {
         return new RecordingAllocator(allocator);
     }
 
-    /** The number of events recorded so far. */
+    /** The number of events recorded so far (the end marker is no event). */
     public int events() {
         lock.lock();
         try {
-            return lines.size();
+            return events;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Whether the end-of-recording marker has been written. */
+    public boolean ended() {
+        lock.lock();
+        try {
+            return ended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the recording once no event has happened for {@code settle}: appends the marker
+     * {@code {"event":"end","settleMs":N}}, N the milliseconds actually seen without an event (at
+     * least {@code settle}), and records nothing after it. Gives up, writing nothing, if events
+     * still happen after {@code within}.
+     *
+     * @return N, or -1 if it gave up
+     * @throws IOException if writing the history failed, now or earlier
+     */
+    public long end(Duration settle, Duration within) throws IOException, InterruptedException {
+        long giveUp = System.nanoTime() + within.toNanos();
+        while (true) {
+            long wait;
+            lock.lock();
+            try {
+                if (ended) {
+                    throw new IllegalStateException("the recording has ended");
+                }
+                long quiet = System.nanoTime() - lastEvent;
+                if (quiet >= settle.toNanos()) {
+                    long ms = quiet / 1_000_000;
+                    append("{\"event\":\"end\",\"settleMs\":" + ms + "}");
+                    ended = true;
+                    if (out != null) {
+                        out.flush();
+                    }
+                    if (failed != null) {
+                        throw failed;
+                    }
+                    return ms;
+                }
+                wait = settle.toNanos() - quiet;
+            } finally {
+                lock.unlock();
+            }
+            if (System.nanoTime() + wait - giveUp > 0) {
+                return -1;
+            }
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
     /** The history so far as JSON Lines, one event per line, each line ending in {@code \n}. */
     public String text() {
+        if (lines == null) {
+            throw new IllegalStateException("the history was written to a writer, not kept");
+        }
         lock.lock();
         try {
             StringBuilder s = new StringBuilder(lines.size() * 64);
@@ -80,7 +165,7 @@ public final class HistoryRecorder {
         return History.parse(text());
     }
 
-    /** Writes the history so far to {@code file} (UTF-8). */
+    /** Writes the history so far (kept in memory) to {@code file} (UTF-8). */
     public void write(Path file) throws IOException {
         Files.writeString(file, text(), StandardCharsets.UTF_8);
     }
@@ -91,7 +176,7 @@ public final class HistoryRecorder {
     private void call(String op, String fields) {
         lock.lock();
         try {
-            lines.add("{\"thread\":" + quote(threadName()) + ",\"event\":\"call\",\"op\":\"" + op + "\"" + fields + "}");
+            event("{\"thread\":" + quote(threadName()) + ",\"event\":\"call\",\"op\":\"" + op + "\"" + fields + "}");
         } finally {
             lock.unlock();
         }
@@ -101,10 +186,33 @@ public final class HistoryRecorder {
     private void ret(String op, String hr, String fields) {
         lock.lock();
         try {
-            lines.add("{\"thread\":" + quote(threadName()) + ",\"event\":\"return\",\"op\":\"" + op
+            event("{\"thread\":" + quote(threadName()) + ",\"event\":\"return\",\"op\":\"" + op
                     + "\",\"hr\":\"" + hr + "\"" + fields + "}");
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Records an event line, unless the recording has ended. Call only under the lock. */
+    private void event(String line) {
+        if (!ended) {
+            append(line);
+            events++;
+            lastEvent = System.nanoTime();
+        }
+    }
+
+    /** Keeps or writes a line. Call only under the lock. */
+    private void append(String line) {
+        if (lines != null) {
+            lines.add(line);
+        } else if (failed == null) {
+            try {
+                out.write(line);
+                out.write('\n');
+            } catch (IOException e) {
+                failed = e; // reported by end(): the calls of the recorded allocator must not fail for it
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.memallocator.oracle;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -14,43 +15,47 @@ import org.memallocator.model.Result;
 import org.memallocator.model.State;
 
 /**
- * Packs a search configuration (operations taken per thread, checker state) into a few
- * {@code long}s and back. The search keeps every configuration it has visited; a spec
- * {@link State} object is a dozen collections, so keeping them would make the garbage collector,
- * not the search, the cost of a long history.
+ * Packs a search configuration (checker state, and which open calls have taken effect) into a few
+ * {@code long}s and back. The checker holds its frontier this way; a spec {@link State} object is a
+ * dozen collections, so holding them would make the garbage collector, not the search, the cost.
  *
  * <p>Layout: word 0 holds committed, decommitPending, clientRef, selfRef, the layout, the count
  * and the number of buffers allocated ({@code buffers} is always {@code 1..k} or empty); words 1-2
  * the concrete properties; then the free list as a bit set, the reference counts two per word,
- * each thread's pc and result one byte each, the sample ids, and the per-thread operation counts
- * two per word.
+ * the sample ids, and one bit per open-call slot. The spec's one thread is at rest between steps
+ * (pc idle, result NONE: {@link CheckerState}), so it takes no room.
  */
 final class Packer {
 
     private static final Layout[] LAYOUTS = Layout.values();
-    private static final Result[] RESULTS = Result.values();
 
-    private final List<String> threads;
     private final int buffers;
     private final int freeAt;
     private final int refsAt;
-    private final int threadsAt;
     private final int idsAt;
-    private final int nextAt;
+    private final int bitsAt;
     private final int words;
 
-    Packer(List<String> threads, int maxBuffers) {
-        this.threads = List.copyOf(threads);
+    Packer(int maxBuffers, int slots) {
         this.buffers = maxBuffers;
         this.freeAt = 3;
         this.refsAt = freeAt + (maxBuffers + 63) / 64;
-        this.threadsAt = refsAt + (maxBuffers + 1) / 2;
-        this.idsAt = threadsAt + (threads.size() + 7) / 8;
-        this.nextAt = idsAt + maxBuffers;
-        this.words = nextAt + (threads.size() + 1) / 2;
+        this.idsAt = refsAt + (maxBuffers + 1) / 2;
+        this.bitsAt = idsAt + maxBuffers;
+        this.words = words(maxBuffers, slots);
     }
 
-    long[] pack(int[] next, CheckerState s) {
+    /** The words of a configuration of {@code maxBuffers} buffers and {@code slots} open-call slots. */
+    static int words(int maxBuffers, int slots) {
+        return 3 + (maxBuffers + 63) / 64 + (maxBuffers + 1) / 2 + maxBuffers + (slots + 63) / 64;
+    }
+
+    /** The words of the slot bits. */
+    int bitWords() {
+        return words - bitsAt;
+    }
+
+    long[] pack(CheckerState s, long[] bits) {
         State st = s.model;
         long[] p = new long[words];
         int k = st.buffers().size();
@@ -69,24 +74,21 @@ final class Packer {
         for (int b = 1; b <= buffers; b++) {
             p[refsAt + (b - 1) / 2] |= (st.refs(b) & 0xFFFF_FFFFL) << (32 * ((b - 1) % 2));
         }
-        for (int t = 0; t < threads.size(); t++) {
-            String name = threads.get(t);
-            long code = st.result().get(name).ordinal() | (st.pc().get(name) == Pc.BLOCKED ? 0x80 : 0);
-            p[threadsAt + t / 8] |= code << (8 * (t % 8));
-        }
         System.arraycopy(s.ids, 0, p, idsAt, buffers);
-        for (int t = 0; t < next.length; t++) {
-            p[nextAt + t / 2] |= (next[t] & 0xFFFF_FFFFL) << (32 * (t % 2));
-        }
+        System.arraycopy(bits, 0, p, bitsAt, bits.length);
         return p;
     }
 
-    int[] next(long[] p) {
-        int[] next = new int[threads.size()];
-        for (int t = 0; t < next.length; t++) {
-            next[t] = (int) (p[nextAt + t / 2] >>> (32 * (t % 2)));
-        }
-        return next;
+    /** The slot bits of {@code p}, a copy. */
+    long[] bits(long[] p) {
+        return Arrays.copyOfRange(p, bitsAt, words);
+    }
+
+    /** {@code p} with the slot bits {@code bits}. */
+    long[] withBits(long[] p, long[] bits) {
+        long[] q = p.clone();
+        System.arraycopy(bits, 0, q, bitsAt, bits.length);
+        return q;
     }
 
     CheckerState state(long[] p) {
@@ -106,11 +108,8 @@ final class Packer {
         }
         SortedMap<String, Pc> pc = new TreeMap<>();
         SortedMap<String, Result> result = new TreeMap<>();
-        for (int t = 0; t < threads.size(); t++) {
-            int code = (int) (p[threadsAt + t / 8] >>> (8 * (t % 8))) & 0xFF;
-            pc.put(threads.get(t), (code & 0x80) != 0 ? Pc.BLOCKED : Pc.IDLE);
-            result.put(threads.get(t), RESULTS[code & 0x7F]);
-        }
+        pc.put(HistoryChecker.Model.THREAD, Pc.IDLE);
+        result.put(HistoryChecker.Model.THREAD, Result.NONE);
         State st = new State(new Props((int) (w >>> 8) & 0xFF_FFFF, LAYOUTS[(int) (w >>> 4) & 3]),
                 (w & 1) != 0, (w & 2) != 0, allocated, free, refs, pc, result, (w & 4) != 0, (w & 8) != 0);
         AllocatorProperties props = new AllocatorProperties((int) (p[1] >>> 32), (int) p[1], (int) (p[2] >>> 32),

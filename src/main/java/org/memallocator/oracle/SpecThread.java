@@ -11,11 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.memallocator.MemAllocator;
+import org.memallocator.WaitLoopHook;
 
 /**
  * A thread that plays one spec thread ({@code t1}, {@code t2}, ...): it makes the allocator calls
@@ -29,25 +31,22 @@ import java.util.stream.Collectors;
  * between the step that makes its return possible (a Release, a Decommit, its deadline) and that
  * step: another thread may barge in and take the released buffer, or Commit again before the
  * waiter runs. A real woken thread runs as soon as it gets the lock, so such paths cannot be
- * replayed by timing. The test therefore holds a blocked thread with {@link Thread#suspend()}
- * while it is parked in the allocator's wait, where it holds no lock ({@link #hold}), and lets it
- * go at its wake-up step ({@link #tryWake}, {@link #release}). A suspended thread that is
- * signalled cannot take the lock, so it stays "woken but not yet run", exactly the spec's state in
- * between; the lock stays free for the others. {@code Thread.suspend} is deprecated for removal
- * and throws {@code UnsupportedOperationException} from JDK 20 on ({@link #CAN_HOLD}); this
- * project targets Java 17, where it works, and no other means can stop a thread from taking a free
- * lock. A port holds its threads with a test hook in its wait loop instead (PORTING.md).
+ * replayed by timing. The test therefore holds blocked threads through the allocator's wait-loop
+ * hook ({@link WaitLoopHook}, installed with {@link #attach}): a held thread whose wait ends
+ * stops in {@code afterWake}, with the allocator's lock dropped, until the test lets it go
+ * ({@link #tryWake}, {@link #release}). It is then "woken but not yet run", exactly the spec's
+ * state in between, and the lock stays free for the others.
  *
- * <p><b>Telling "still blocked" from "not yet run".</b> {@link #probeStillBlocked} and
- * {@link #tryWake} unpark the thread spuriously. A waiter that was not signalled goes straight
- * back to its condition wait (AQS loops until it is signalled), which is a new park: its
- * {@link ThreadInfo#getWaitedCount() waited count} grows and it is parked again with a
- * {@link Condition} as its blocker. A waiter that was signalled (or whose deadline passed, or that
- * was interrupted) takes the lock and either returns or waits again, unless a signalled waiter
- * ahead of it in the lock's queue is held: then it parks on the lock instead of the condition
- * ({@link LockSupport#getBlocker}, {@link Wake#QUEUED}). All of these are positive
- * observations, so no check of this class depends on a sleep: a lost wake-up shows at once, and
- * the patience runs out only when the thread neither returns nor parks again (a hang).
+ * <p><b>Positions from evidence.</b> The hook reports each thread's position: parked (a
+ * {@code beforePark} and no {@code afterWake} since), woken and held (inside {@code afterWake}),
+ * running again (let go), returned (the call returned). Whether a parked thread was signalled is
+ * asked, not guessed: {@link #tryWake} and {@link #probeStillBlocked} unpark it spuriously. A
+ * waiter that was not signalled goes straight back to its condition wait (AQS loops until it is
+ * signalled), which is a new park: its {@link ThreadInfo#getWaitedCount() waited count} grows
+ * and it is parked again with a {@link Condition} as its blocker. One that was signalled reaches
+ * {@code afterWake}. Both are positive observations, so no check of this class depends on a
+ * sleep: a lost wake-up shows at once, and the patience runs out only when the thread neither
+ * returns nor parks again (a hang).
  *
  * <p>Every wait of this class is bounded by the patience given to the constructor; one that runs
  * out is an {@link AssertionError} with the thread's state and stack ({@link #describe}). The
@@ -61,8 +60,35 @@ public final class SpecThread implements AutoCloseable {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** Whether this JVM can hold a thread: {@code Thread.suspend} works up to JDK 19. */
-    public static final boolean CAN_HOLD = Runtime.version().feature() < 20;
+    /**
+     * The wait-loop hook that reports every SpecThread's positions and holds the held ones; any
+     * other thread passes through it untouched.
+     */
+    private static final WaitLoopHook HOOK = new WaitLoopHook() {
+        @Override
+        public void beforePark(Thread thread) {
+            if (thread instanceof Worker w) {
+                w.owner.parks.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void afterWake(Thread thread) {
+            if (thread instanceof Worker w) {
+                w.owner.stopWhileHeld();
+            }
+        }
+    };
+
+    /**
+     * Installs the hook that lets SpecThreads hold their calls on {@code allocator}.
+     *
+     * @return false if the allocator has no wait-loop hook ({@link WaitLoopHook}): its blocked
+     *         calls cannot be held
+     */
+    public static boolean attach(MemAllocator allocator) {
+        return WaitLoopHook.install(allocator, HOOK);
+    }
 
     /**
      * What a call ended with.
@@ -83,13 +109,10 @@ public final class SpecThread implements AutoCloseable {
     public enum Wake {
         /** Its call returned. */
         RETURNED,
-        /** It was not woken: it went back to waiting on the allocator's condition (held again). */
-        WAITING,
-        /**
-         * It was woken but waits for the lock behind a thread woken before it, which is held: the
-         * lock's queue is FIFO, so it cannot return first (held again).
-         */
-        QUEUED
+        /** It had not been woken: it is still parked on the allocator's condition (still held). */
+        NOT_WOKEN,
+        /** It was woken, re-checked, and parked again: a new {@code beforePark} (still held). */
+        WAITING
     }
 
     /** A call handed to the thread. */
@@ -109,9 +132,27 @@ public final class SpecThread implements AutoCloseable {
     private final String name;
     private final Duration patience;
     private final SynchronousQueue<Call> inbox = new SynchronousQueue<>();
-    private final Thread thread;
+    private final Worker thread;
     private Call current;
+    /** {@code beforePark} calls seen from this thread. */
+    private final AtomicInteger parks = new AtomicInteger();
+    /** Guards {@link #held}, {@link #passes} and {@link #woken}. */
+    private final Object gate = new Object();
+    /** Whether the thread stops in {@code afterWake} until let go. */
     private boolean held;
+    /** Trips through {@code afterWake} the test has allowed a held thread. */
+    private int passes;
+    /** Inside {@code afterWake}: woken, not yet re-checking. */
+    private boolean woken;
+
+    /** The Java thread of a SpecThread, so that the hook knows whose wait it reports. */
+    private static final class Worker extends Thread {
+        SpecThread owner;
+
+        Worker(Runnable body, String name) {
+            super(body, name);
+        }
+    }
 
     /**
      * @param name     the spec thread's name, also the Java thread's name (after {@code prefix})
@@ -120,7 +161,8 @@ public final class SpecThread implements AutoCloseable {
     public SpecThread(String name, String prefix, Duration patience) {
         this.name = name;
         this.patience = patience;
-        thread = new Thread(this::loop, prefix + name);
+        thread = new Worker(this::loop, prefix + name);
+        thread.owner = this;
         thread.setDaemon(true);
         thread.start();
     }
@@ -141,6 +183,10 @@ public final class SpecThread implements AutoCloseable {
                     thrown = t;
                 }
                 long nanos = System.nanoTime() - start;
+                synchronized (gate) { // a returned call is held no more
+                    held = false;
+                    passes = 0;
+                }
                 c.done.complete(new Outcome(value, thrown, Thread.interrupted(), nanos));
             }
         } catch (InterruptedException stopped) {
@@ -270,79 +316,144 @@ public final class SpecThread implements AutoCloseable {
 
     // ------------------------------------------------------------ holding
 
-    /**
-     * Holds a thread that is parked in its call: suspends it, so that once signalled it is "woken
-     * but not yet run" for as long as the test likes (see the class comment). A thread caught
-     * running (a stale unpark permit wakes a parked thread once, and it parks again) is resumed and
-     * caught again.
-     *
-     * @return true if it is held; false, with the thread running, if its call returned instead (a
-     *         timed wait that had just expired) or {@code Thread.suspend} is unsupported
-     */
-    @SuppressWarnings("removal")
-    public boolean hold() {
-        while (true) {
-            try {
-                thread.suspend();
-            } catch (UnsupportedOperationException noSuspend) {
-                return false;
+    /** The hook's {@code afterWake} on this thread: stops here while held and not let go. */
+    private void stopWhileHeld() {
+        boolean interrupted = false;
+        synchronized (gate) {
+            woken = true;
+            while (held && passes == 0) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // an interrupt of a held thread is kept for its re-check
+                }
             }
-            if (parkedInCall()) {
-                held = true;
-                return true;
+            if (passes > 0) {
+                passes--;
             }
-            thread.resume();
-            await(() -> returned() || parkedInCall(), "park again in " + currentCall());
-            if (returned()) {
-                return false;
-            }
+            woken = false;
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Inside {@code afterWake}, held: woken but not yet re-checking. */
+    public boolean woken() {
+        synchronized (gate) {
+            return woken;
+        }
+    }
+
+    /**
+     * Parked on the allocator's condition in a call, and not woken: a {@code beforePark} was seen
+     * and the thread waits with a {@link Condition} as its blocker.
+     */
+    public boolean parkedNotWoken() {
+        return parks.get() > 0 && parkedOnCondition() && inCall() && !woken();
+    }
+
+    /**
+     * Holds the thread's current call: from now on, each time its wait ends it stops in the hook's
+     * {@code afterWake} until the test lets it go (see the class comment). May be called at once
+     * after {@link #start}; waits until the call is parked, or woken and held.
+     *
+     * @return true if it is held; false, with the thread running, if its call returned instead
+     *         (or never blocked)
+     */
+    public boolean hold() {
+        synchronized (gate) {
+            held = true;
+            passes = 0;
+        }
+        await(() -> returned() || woken() || parkedNotWoken(), "park in " + currentCall());
+        if (returned()) {
+            release();
+            return false;
+        }
+        return true;
     }
 
     public boolean held() {
-        return held;
+        synchronized (gate) {
+            return held;
+        }
     }
 
-    /** Lets a held thread run again. */
-    @SuppressWarnings("removal")
+    /** Lets a held thread run freely again. */
     public void release() {
-        held = false;
-        thread.resume();
-    }
-
-    /** Lets a held thread run, unparked spuriously, and reports what it did (see the class comment). */
-    public Wake tryWake() {
-        long waited = waitedCount();
-        release();
-        unparkAndAwait(waited, this::parkedInCall);
-        if (returned()) {
-            return Wake.RETURNED;
+        synchronized (gate) {
+            held = false;
+            gate.notifyAll();
         }
-        boolean onCondition = LockSupport.getBlocker(thread) instanceof Condition;
-        if (!hold()) {
-            awaitReturn();
-            return Wake.RETURNED;
-        }
-        return onCondition ? Wake.WAITING : Wake.QUEUED;
     }
 
     /**
-     * Interrupts a held thread that waits on the allocator's condition while the caller holds
-     * {@code lock}, the allocator's lock, lets it run until it has left the condition for the
-     * lock's queue (where no signal reaches it), and holds it there. Let go, it takes the lock
-     * and throws {@link InterruptedException}.
+     * Lets a held thread go once and reports what it did, from evidence (see the class comment):
+     * if it was not woken it stays parked ({@link Wake#NOT_WOKEN}); if it was, it re-checks and
+     * either returns or parks again, held again ({@link Wake#WAITING}).
      */
-    public void interruptIntoLockQueue(ReentrantLock lock) {
-        if (!lock.isHeldByCurrentThread() || !held) {
-            throw new IllegalStateException(name + ": hold the lock, and the thread");
+    public Wake tryWake() {
+        if (returned()) {
+            return Wake.RETURNED;
+        }
+        if (!woken()) {
+            long waited = waitedCount();
+            LockSupport.unpark(thread);
+            await(() -> returned() || woken() || waitedCount() > waited && parkedNotWoken(),
+                    "wake or wait again in " + currentCall());
+            if (returned()) {
+                return Wake.RETURNED; // not held: it was free to run
+            }
+            if (!woken()) {
+                return Wake.NOT_WOKEN;
+            }
+        }
+        return recheck();
+    }
+
+    /**
+     * Lets a woken, held thread go once: it re-checks the allocator's state, and either returns
+     * or parks again (a new {@code beforePark}), held again.
+     *
+     * @return {@link Wake#RETURNED} or {@link Wake#WAITING}
+     * @throws IllegalStateException if the thread is not woken and held
+     */
+    public Wake recheck() {
+        while (true) {
+            int parked = parks.get();
+            synchronized (gate) {
+                if (!woken || !held) {
+                    throw new IllegalStateException(name + " is not woken and held");
+                }
+                passes++;
+                gate.notifyAll();
+            }
+            await(() -> returned() || parks.get() > parked && (parkedNotWoken() || woken()),
+                    "return from or park again in " + currentCall());
+            if (returned()) {
+                return Wake.RETURNED;
+            }
+            if (!woken()) {
+                return Wake.WAITING;
+            }
+            // its new wait ended at once, unsignalled (an interrupt pending, its deadline passed): it goes on
+        }
+    }
+
+    /**
+     * Interrupts a held thread that is parked and not woken, and waits until it has left its wait
+     * for the hook's {@code afterWake}, where it stays held and no signal reaches it. Let go, it
+     * throws {@link InterruptedException}.
+     */
+    public void interruptHeld() {
+        if (!held() || !parkedNotWoken()) {
+            throw new IllegalStateException(name + ": not a held, parked call");
         }
         thread.interrupt();
-        release();
-        await(() -> lock.hasQueuedThread(thread) && thread.getState() == Thread.State.WAITING,
-                "leave its wait for the lock's queue");
-        if (!hold()) {
-            throw new AssertionError(name + ": " + currentCall() + " returned while the test held the"
-                    + " allocator's lock");
+        await(() -> woken() || returned(), "leave its wait for the hook, interrupted");
+        if (returned()) {
+            throw new AssertionError(name + ": " + currentCall() + " returned while held");
         }
     }
 
@@ -389,9 +500,7 @@ public final class SpecThread implements AutoCloseable {
         if (!thread.isAlive()) {
             return true;
         }
-        if (held) {
-            release();
-        }
+        release();
         if (inCall()) {
             thread.interrupt();
             try {

@@ -1,5 +1,6 @@
 package org.memallocator.oracle;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumSet;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +79,12 @@ public final class VectorGenerator {
 
     /** The timeout of the timed GetBuffer calls that must time out. */
     public static final int TIMED_WAIT_MS = 5;
+
+    /**
+     * The timeout of a timed GetBuffer that a later step wakes: far beyond any runner's patience, so
+     * that it can only return by that wake-up.
+     */
+    public static final int WOKEN_WAIT_MS = 600_000;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -148,7 +157,12 @@ public final class VectorGenerator {
     // ------------------------------------------------------------ macro steps
 
     /** The kinds of macro steps; a HOLD step is one TLC edge, run with every blocked call held. */
-    enum Kind { CORE, TIMED, INTERRUPT, HOLD }
+    /**
+     * CORE, TIMED, INTERRUPT: macro steps; HOLD: single TLC edges with every blocked call held;
+     * TIMED_BLOCKS: a GetBufferBlocks written as a timed GetBuffer that a later step wakes well
+     * before its deadline; RECHECK: no spec step, every waiter re-checks and waits again.
+     */
+    enum Kind { CORE, TIMED, INTERRUPT, HOLD, TIMED_BLOCKS, RECHECK }
 
     /** One TLC edge of a macro step. */
     record Hop(int edge, Transition transition, State from, State to) {
@@ -237,6 +251,8 @@ public final class VectorGenerator {
             addAll(files, list, "timed", timedPaths, statesCovered, edgesCovered);
             addAll(files, list, "interrupt", interruptPaths, statesCovered, edgesCovered);
             addAll(files, list, "hold", holdPaths(edgesCovered), statesCovered, edgesCovered);
+            addAll(files, list, "recheck", recheckPaths(core, macroGraph, byKey), statesCovered, edgesCovered);
+            addAll(files, list, "timedwake", timedWakePaths(core, macroGraph, byKey), statesCovered, edgesCovered);
             for (ObjectNode v : SurfaceVectors.all()) {
                 String name = v.get("name").asText();
                 files.put(name + ".json", v);
@@ -252,8 +268,130 @@ public final class VectorGenerator {
                             "quiescentStatesReachableWithInterrupts", count(withInterrupts),
                             "macroStepsWithInterrupts", interruptGraph.edges().size()),
                     "coverage", coverage(statesCovered, edgesCovered, withInterrupts),
+                    "profiles", profiles(list),
                     "vectors", list);
             return new VectorSet(index, files);
+        }
+
+        /**
+         * How many vectors each runner profile can run: a plain sequential runner (no feature), plus
+         * timing ({@code timeout}), plus holding ({@code hold}), plus interrupts (all).
+         */
+        private static ObjectNode profiles(ArrayNode list) {
+            int[] n = new int[4];
+            List<Set<String>> profiles = List.of(Set.of(), Set.of("timeout"), Set.of("timeout", "hold"),
+                    Set.of("timeout", "hold", "interrupt"));
+            for (JsonNode v : list) {
+                Set<String> requires = new HashSet<>();
+                v.get("requires").forEach(r -> requires.add(r.asText()));
+                for (int i = 0; i < n.length; i++) {
+                    n[i] += profiles.get(i).containsAll(requires) ? 1 : 0;
+                }
+            }
+            return VectorJson.obj("sequential", n[0], "timing", n[1], "timingHolding", n[2],
+                    "timingHoldingInterrupts", n[3]);
+        }
+
+        /**
+         * The vectors that need {@code Recheck}: a woken waiter that must find nothing and wait
+         * again. From the shortest core path to a state with one waiter {@code w}, another thread
+         * idle and nothing free, two continuations of single TLC edges, every blocked call held:
+         * the final Release of a sample, which wakes w, then another thread barging in and taking
+         * the buffer (GetBufferOk) before w runs; and another thread's Decommit, which wakes w,
+         * then its Commit, which cancels the pending decommit (samples are out) before w runs.
+         * Then w re-checks and must wait again; an allocator whose wait is guarded by {@code if},
+         * not {@code while}, returns instead. One vector per continuation and number of buffers.
+         */
+        private List<List<Macro>> recheckPaths(boolean[] core, StateGraph macroGraph,
+                                               Map<String, ArrayDeque<Macro>> byKey) {
+            Map<String, List<Macro>> best = new TreeMap<>();
+            for (int s = 0; s < states.length; s++) {
+                State st = states[s];
+                if (!core[s] || !st.committed() || !st.freeList().isEmpty() || st.waiters().size() != 1
+                        || model.threads().size() < 2) {
+                    continue;
+                }
+                String w = st.waiters().first();
+                for (StateGraph.Edge e : g.out(s)) {
+                    Transition tr = byEdge[e.index()];
+                    StateGraph.Edge second = null;
+                    String kind = null;
+                    if (tr == null) {
+                        continue;
+                    } else if (tr.action() == SpecAction.Release && states[e.to()].freeList().contains(tr.buffer())) {
+                        second = edge(e.to(), SpecAction.GetBufferOk, null, tr.buffer());
+                        kind = "barging";
+                    } else if (tr.action() == SpecAction.Decommit && !tr.thread().equals(w)) {
+                        second = edge(e.to(), SpecAction.Commit, tr.thread(), 0);
+                        kind = "decommit-commit";
+                    }
+                    if (second == null || !states[second.to()].waiters().contains(w)
+                            || !states[second.to()].freeList().isEmpty() || !states[second.to()].committed()) {
+                        continue;
+                    }
+                    String key = kind + "/" + st.buffers().size();
+                    List<Macro> path = shortestPath(macroGraph, byKey, s);
+                    if (best.containsKey(key) && best.get(key).size() <= path.size() + 3) {
+                        continue;
+                    }
+                    path.addAll(holdSteps(List.of(e, second)));
+                    path.add(new Macro(Kind.RECHECK, second.to(), second.to(), List.of()));
+                    best.put(key, path);
+                }
+            }
+            return new ArrayList<>(best.values());
+        }
+
+        /**
+         * Timed GetBuffer calls that are woken before their deadline: the shortest core path to a
+         * GetBufferBlocks whose next core step wakes that thread, once with a sample (a final
+         * Release) and once with VFW_E_NOT_COMMITTED (a Decommit); the blocking call is timed, with
+         * a deadline no run reaches ({@link #WOKEN_WAIT_MS}).
+         */
+        private List<List<Macro>> timedWakePaths(boolean[] core, StateGraph macroGraph,
+                                                 Map<String, ArrayDeque<Macro>> byKey) {
+            Map<SpecAction, List<Macro>> best = new EnumMap<>(SpecAction.class);
+            for (int s = 0; s < states.length; s++) {
+                if (!core[s]) {
+                    continue;
+                }
+                for (Macro blocks : out.get(s)) {
+                    Transition tr = blocks.hops().get(0).transition();
+                    if (blocks.kind() != Kind.CORE || tr.action() != SpecAction.GetBufferBlocks) {
+                        continue;
+                    }
+                    for (Macro next : out.get(blocks.to())) {
+                        if (next.kind() != Kind.CORE || next.hops().size() != 2) {
+                            continue;
+                        }
+                        Transition wake = next.hops().get(1).transition();
+                        if (!tr.thread().equals(wake.thread())) {
+                            continue;
+                        }
+                        List<Macro> path = shortestPath(macroGraph, byKey, s);
+                        List<Macro> known = best.get(wake.action());
+                        if (known != null && known.size() <= path.size() + 2) {
+                            continue;
+                        }
+                        path.add(new Macro(Kind.TIMED_BLOCKS, blocks.from(), blocks.to(), blocks.hops()));
+                        path.add(next);
+                        best.put(wake.action(), path);
+                    }
+                }
+            }
+            return new ArrayList<>(best.values());
+        }
+
+        /** The edge out of {@code s} of {@code action} by {@code thread} (any if null) on {@code buffer} (any if 0). */
+        private StateGraph.Edge edge(int s, SpecAction action, String thread, int buffer) {
+            for (StateGraph.Edge e : g.out(s)) {
+                Transition tr = byEdge[e.index()];
+                if (tr != null && tr.action() == action && (thread == null || thread.equals(tr.thread()))
+                        && (buffer == 0 || tr.buffer() == buffer)) {
+                    return e;
+                }
+            }
+            return null;
         }
 
         private void addAll(Map<String, ObjectNode> files, ArrayNode list, String prefix, List<List<Macro>> paths,
@@ -609,12 +747,16 @@ public final class VectorGenerator {
             this.name = name;
             this.path = path;
             this.number = number;
-            Hop last = path.isEmpty() ? null : path.get(path.size() - 1).hops().get(0);
+            Hop last = path.isEmpty() || path.get(path.size() - 1).hops().isEmpty() ? null
+                    : path.get(path.size() - 1).hops().get(0);
             this.armed = last != null && path.get(path.size() - 1).kind() == Kind.HOLD
                     && last.transition().action() == SpecAction.WaitInterrupted && !Builder.plainInterrupt(last.from())
                     ? last.transition().thread() : null;
             int at = -1;
             for (int i = 0; i < path.size(); i++) {
+                if (path.get(i).hops().isEmpty()) {
+                    continue;
+                }
                 Transition tr = path.get(i).hops().get(0).transition();
                 if (tr.action() == SpecAction.GetBufferBlocks && tr.thread().equals(armed)) {
                     at = i;
@@ -627,6 +769,17 @@ public final class VectorGenerator {
             State last = model.init();
             for (int i = 0; i < path.size(); i++) {
                 Macro m = path.get(i);
+                if (m.kind() == Kind.RECHECK) {
+                    for (String w : last.waiters()) {
+                        require("hold");
+                        ObjectNode recheck = step(steps.size() + 1, "main", "Recheck", VectorJson.obj("thread", w),
+                                VectorJson.obj("hr", "S_OK"));
+                        VectorJson.put(recheck, "spec", List.of("(no step: " + w + ", woken, finds nothing free"
+                                + " and waits again)"));
+                        steps.add(recheck);
+                    }
+                    continue;
+                }
                 steps.add(step(m));
                 last = m.hops().get(m.hops().size() - 1).to();
                 if (i == armedAt) {
@@ -672,6 +825,11 @@ public final class VectorGenerator {
                 case "wakeall" -> "A shortest path to a state in which every thread is blocked in GetBuffer; the "
                         + "driver's Decommit must wake them all";
                 case "timed" -> "A shortest path, then a timed GetBuffer that blocks and times out";
+                case "timedwake" -> "A shortest path, then a timed GetBuffer that blocks and is woken before its"
+                        + " deadline";
+                case "recheck" -> "A shortest path to one waiter and nothing free, then, every blocked call held,"
+                        + " a step that wakes it and one that takes the buffer back before it runs: let go, it"
+                        + " must re-check and wait again";
                 case "hold" -> armed != null ? "A path, every blocked call held, on which nothing returns from a "
                         + "wait once " + armed + " has blocked; " + armed + " is interrupted early, and then lands "
                         + "WaitInterrupted in a state where it could return"
@@ -732,6 +890,13 @@ public final class VectorGenerator {
                 labels.add(hop.transition().label());
             }
             int variant = number + n;
+            if (m.kind() == Kind.TIMED_BLOCKS) {
+                require("timeout");
+                step = step(n, t, "GetBuffer", VectorJson.obj("flags", variant % 2 == 0 ? 0 : ignored(),
+                        "timeoutMs", WOKEN_WAIT_MS), VectorJson.obj("blocks", true));
+                VectorJson.put(step, "spec", labels);
+                return step;
+            }
             if (m.kind() == Kind.TIMED) {
                 require("timeout");
                 step = step(n, t, "GetBuffer", VectorJson.obj("flags", variant % 2 == 0 ? 0 : ignored(),

@@ -2,7 +2,6 @@ package org.memallocator.oracle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.memallocator.AllocatorProperties;
 import org.memallocator.MediaSample;
 import org.memallocator.MemAllocator;
 import org.memallocator.MemAllocatorException;
+import org.memallocator.WaitLoopHook;
 
 /**
  * Runs conformance vectors ({@code docs/vectors.schema.json}) against a Java {@link MemAllocator}.
@@ -34,23 +33,26 @@ import org.memallocator.MemAllocatorException;
  * <li>{@code "hr"} (and results): the call returns with exactly that outcome;</li>
  * <li>{@code "blocks"}: the call does not return; it must return only at the step named by
  * {@code "until"}, among that step's {@code "wakes"};</li>
- * <li>{@code "wakes"}: after the step, these blocked calls return, with these outcomes. If
- * {@code "or"} names other blocked threads, one of them may return instead (the spec does not say
- * which waiter a returned buffer goes to): the runner then swaps the two thread names for the
- * rest of the vector.</li>
+ * <li>{@code "wakes"}: after the step, these blocked calls return, with these outcomes. The
+ * wakes of a step are an unordered set: the calls may return in any order, and each is checked
+ * against its own wake. If {@code "or"} names other blocked threads, one of them may return
+ * instead (the spec does not say which waiter a returned buffer goes to): the runner then swaps
+ * the two thread names for the rest of the vector.</li>
  * </ul>
  * After every step, every call that should still be blocked must still be blocked.
  *
- * <p><b>Held calls</b> (vectors that require {@code "hold"}). Every call that blocks is held as
- * soon as it is parked ({@link SpecThread#hold}): woken or not, it cannot take the allocator's
- * lock, so the spec's in-between states, where a blocked GetBuffer could return but has not run
- * yet, last while other steps run. It returns only at a step whose {@code "wakes"} name it: a
+ * <p><b>Held calls</b> (vectors that require {@code "hold"}). The allocator must have the
+ * wait-loop hook ({@link WaitLoopHook}); without it these vectors are skipped. Every call that
+ * blocks is held ({@link SpecThread#hold}): when its wait ends it stops in the hook, before it
+ * re-checks, so the spec's in-between states, where a blocked GetBuffer could return but has not
+ * run yet, last while other steps run. It returns only at a step whose {@code "wakes"} name it: a
  * {@code Let} (main lets it go), or an {@code Interrupt}. The runner lets the named thread go; if
- * it was not woken (it waits again) or waits for the lock behind another held thread, it is held
- * again and the {@code "or"} threads are let go in turn. {@code InterruptHeld} interrupts a held
- * call while the runner holds the allocator's {@code ReentrantLock} (found by reflection), so the
- * interrupt lands before any signal and the call returns {@code INTERRUPTED} whenever it is let go
- * (see {@link SpecThread#interruptIntoLockQueue}).
+ * it was not woken, or was woken and parked again, it stays held and the {@code "or"} threads are
+ * let go in turn. {@code InterruptHeld} interrupts a held call that is parked and not woken, so
+ * that it leaves its wait before any signal can reach it and returns {@code INTERRUPTED} whenever
+ * it is let go ({@link SpecThread#interruptHeld}). {@code Recheck} lets a woken, held call go once:
+ * it must find nothing it may take and park again, still held (a call that returns instead is the
+ * classic {@code if} instead of {@code while}).
  *
  * <p><b>Sample names.</b> Vectors name samples {@code s1, s2, ...} (the spec's buffers). A name is
  * bound to a sample object the first time GetBuffer returns that object in a commit cycle; a Commit
@@ -63,15 +65,15 @@ import org.memallocator.MemAllocatorException;
  */
 public final class VectorRunner {
 
-    /** How long a call may take to return when it should. */
+    /** How long a call may take to return when it should, by default. */
     public static final Duration PATIENCE = Duration.ofSeconds(10);
 
     /**
      * The features this runner supports: {@code requires} of the vectors it can run. {@code "hold"}
-     * needs {@code Thread.suspend}, which works up to JDK 19 ({@link SpecThread#CAN_HOLD}).
+     * also needs the allocator's wait-loop hook ({@link WaitLoopHook}); a vector is skipped if the
+     * allocator lacks it.
      */
-    public static final Set<String> FEATURES = SpecThread.CAN_HOLD ? Set.of("timeout", "interrupt", "hold")
-            : Set.of("timeout", "interrupt");
+    public static final Set<String> FEATURES = Set.of("timeout", "interrupt", "hold");
 
     /** What happened to one vector. */
     public enum Status { PASSED, FAILED, SKIPPED }
@@ -102,6 +104,8 @@ public final class VectorRunner {
 
     private final Supplier<? extends MemAllocator> factory;
     private final Duration settle;
+    private Duration patience = PATIENCE;
+    private Set<String> features = FEATURES;
 
     /** A runner for allocators from {@code factory}, one per vector. */
     public VectorRunner(Supplier<? extends MemAllocator> factory) {
@@ -119,29 +123,81 @@ public final class VectorRunner {
     }
 
     /**
+     * Limits the features this runner uses to {@code features} (a subset of {@link #FEATURES}), to
+     * play a runner profile: plain sequential (none), plus timing, plus holding, plus interrupts.
+     */
+    public VectorRunner features(Set<String> features) {
+        this.features = Set.copyOf(features);
+        return this;
+    }
+
+    /** Sets how long a call that should return may take: past it, the vector fails. */
+    public VectorRunner patience(Duration patience) {
+        this.patience = patience;
+        return this;
+    }
+
+    /**
      * Runs every vector of {@code dir}'s {@code index.json}, in order.
      *
-     * @throws IOException if the index or a vector cannot be read
+     * @throws IOException if the set cannot be read or is not a valid vector set
+     *                     ({@link VectorSetCheck.BadVectorSet})
      */
     public Summary runAll(Path dir) throws IOException {
-        JsonNode index = VectorJson.MAPPER.readTree(dir.resolve("index.json").toFile());
+        return runAll(dir, null, false);
+    }
+
+    /**
+     * Runs the vectors of {@code dir}'s {@code index.json} whose names match {@code only} (a
+     * glob; null: all), in order, after checking the whole set ({@link VectorSetCheck}); with
+     * {@code failFast}, stops at the first failure. The failures come shortest vector first.
+     *
+     * @throws IOException if the set cannot be read or is not a valid vector set, if
+     *                     {@code only} matches no vector, or if every vector was skipped
+     *                     (nothing was checked)
+     */
+    public Summary runAll(Path dir, String only, boolean failFast) throws IOException {
+        List<VectorSetCheck.Entry> entries = new ArrayList<>(VectorSetCheck.index(dir));
+        if (only != null) {
+            java.nio.file.PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + only);
+            int all = entries.size();
+            entries.removeIf(e -> !m.matches(Path.of(e.name())));
+            if (entries.isEmpty()) {
+                throw new VectorSetCheck.BadVectorSet("--only " + only + " matches none of the " + all + " vectors");
+            }
+        }
+        for (VectorSetCheck.Entry e : entries) { // every input checked before any vector runs
+            VectorSetCheck.vector(dir, e);
+        }
         int passed = 0;
         int failed = 0;
         int skipped = 0;
+        String skipReason = null;
         List<Result> failures = new ArrayList<>();
-        for (JsonNode entry : index.get("vectors")) {
-            String file = entry.get("file").asText();
-            JsonNode vector = VectorJson.MAPPER.readTree(Files.readString(dir.resolve(file)));
-            Result r = run(vector);
+        Map<String, Integer> length = new HashMap<>();
+        for (VectorSetCheck.Entry e : entries) {
+            Result r = run(VectorSetCheck.vector(dir, e));
             switch (r.status()) {
                 case PASSED -> passed++;
-                case SKIPPED -> skipped++;
+                case SKIPPED -> {
+                    skipped++;
+                    skipReason = r.message();
+                }
                 case FAILED -> {
                     failed++;
                     failures.add(r);
+                    length.put(r.vector(), e.steps());
                 }
             }
+            if (failFast && failed > 0) {
+                break;
+            }
         }
+        if (passed + failed == 0) {
+            throw new VectorSetCheck.BadVectorSet("all " + skipped + " vectors were skipped (" + skipReason
+                    + "): nothing was checked");
+        }
+        failures.sort(java.util.Comparator.comparing((Result r) -> length.get(r.vector())));
         return new Summary(passed, failed, skipped, failures);
     }
 
@@ -149,7 +205,7 @@ public final class VectorRunner {
     public Result run(JsonNode vector) {
         String name = vector.get("name").asText();
         for (JsonNode feature : vector.get("requires")) {
-            if (!FEATURES.contains(feature.asText())) {
+            if (!features.contains(feature.asText())) {
                 return new Result(name, Status.SKIPPED, "needs " + feature.asText());
             }
         }
@@ -157,14 +213,21 @@ public final class VectorRunner {
         for (JsonNode feature : vector.get("requires")) {
             hold |= feature.asText().equals("hold");
         }
-        try (Run run = new Run(factory.get(), hold)) {
+        MemAllocator allocator = factory.get();
+        if (hold && !SpecThread.attach(allocator)) {
+            return new Result(name, Status.SKIPPED, "needs hold: " + allocator.getClass().getName()
+                    + " has no wait-loop hook (org.memallocator.WaitLoopHook)");
+        }
+        try (Run run = new Run(allocator, hold)) {
             for (JsonNode step : vector.get("steps")) {
                 try {
                     run.step(step);
                 } catch (Failure | AssertionError f) { // SpecThread reports a call that hangs with an AssertionError
-                    return new Result(name, Status.FAILED, "step " + step.get("step").asInt() + " ("
-                            + step.get("thread").asText() + " " + step.get("op").asText() + " "
-                            + VectorJson.compact(step.get("args")) + "): " + f.getMessage());
+                    return new Result(name, Status.FAILED, "step " + step.get("step").asInt() + " of "
+                            + vector.get("steps").size() + " (" + step.get("thread").asText() + " "
+                            + step.get("op").asText() + " " + VectorJson.compact(step.get("args"))
+                            + (step.has("spec") ? ", spec " + VectorJson.compact(step.get("spec")) : "")
+                            + "): " + f.getMessage());
                 }
             }
             if (!run.blocked.isEmpty()) {
@@ -211,7 +274,7 @@ public final class VectorRunner {
         }
 
         private SpecThread thread(String name) {
-            return threads.computeIfAbsent(name, n -> new SpecThread(n, "vector-", PATIENCE));
+            return threads.computeIfAbsent(name, n -> new SpecThread(n, "vector-", patience));
         }
 
         void step(JsonNode step) throws Failure, InterruptedException {
@@ -226,12 +289,11 @@ public final class VectorRunner {
                 case "Interrupt" -> thread(args.get("thread").asText()).interrupt();
                 case "InterruptHeld" -> interruptHeld(args.get("thread").asText());
                 case "Let" -> { } // its wakes let the thread go
+                case "Recheck" -> recheck(args.get("thread").asText());
                 default -> call(step, thread, op, args, expect);
             }
             if (step.has("wakes")) {
-                for (JsonNode wake : step.get("wakes")) {
-                    wake(wake);
-                }
+                wakes(step.get("wakes"));
             }
             for (Map.Entry<String, Integer> b : blocked.entrySet()) {
                 SpecThread d = threads.get(b.getKey());
@@ -261,71 +323,161 @@ public final class VectorRunner {
         }
 
         /**
-         * InterruptHeld: interrupts a held call while holding the allocator's lock, so that it leaves
-         * the condition before any signal can reach it, and holds it again in the lock's queue.
+         * InterruptHeld: interrupts a held call that is parked and not woken, so that it leaves the
+         * condition before any signal can reach it; it stays held.
          */
         private void interruptHeld(String thread) throws Failure {
             SpecThread d = threads.get(thread);
             if (d == null || !blocked.containsKey(thread) || !d.held()) {
                 throw new Failure(thread + " has no held call to interrupt");
             }
-            ReentrantLock lock = lockOf(allocator);
-            if (lock == null) {
-                throw new Failure("cannot interrupt a held call early: " + allocator.getClass().getName()
-                        + " has no ReentrantLock field");
+            if (!d.parkedNotWoken()) {
+                throw new Failure("the held call of " + thread + " was woken before the interrupt: "
+                        + (d.woken() ? "it is in afterWake" : d.describe()));
             }
-            lock.lock();
-            try {
-                d.interruptIntoLockQueue(lock);
-            } finally {
-                lock.unlock();
+            d.interruptHeld();
+        }
+
+        /**
+         * Recheck: the held call of {@code thread} must have been woken; let go once, it must find
+         * nothing it may take and park again.
+         */
+        private void recheck(String thread) throws Failure {
+            SpecThread d = threads.get(thread);
+            if (d == null || !blocked.containsKey(thread) || !d.held()) {
+                throw new Failure(thread + " has no held call to let re-check");
+            }
+            if (!d.woken() && d.tryWake() == SpecThread.Wake.NOT_WOKEN) {
+                throw new Failure("the held call of " + thread + " was not woken: it is still parked"
+                        + " on the allocator's condition");
+            }
+            if (d.woken() && d.recheck() == SpecThread.Wake.RETURNED) {
+                throw new Failure("let go to re-check with nothing it may take, the call of " + thread
+                        + " returned " + describe(outcome(d)) + ": it must wait again (if instead of while?)");
+            }
+            if (d.returned()) {
+                throw new Failure("the call of " + thread + " returned " + describe(outcome(d))
+                        + ": it must wait again (if instead of while?)");
             }
         }
 
-        /** One blocked call returns: the named thread's, or one of the {@code "or"} threads' (then renamed). */
-        private void wake(JsonNode wake) throws Failure, InterruptedException {
-            String thread = wake.get("thread").asText();
-            List<String> candidates = new ArrayList<>(List.of(thread));
-            if (wake.has("or")) {
-                wake.get("or").forEach(o -> candidates.add(o.asText()));
+        /**
+         * The wakes of one step, an unordered set: each wake's call (or one of its {@code "or"}
+         * threads', then renamed) returns, in any order, and is checked against its own wake.
+         */
+        private void wakes(JsonNode wakes) throws Failure, InterruptedException {
+            List<JsonNode> list = new ArrayList<>();
+            wakes.forEach(list::add);
+            List<List<String>> candidates = new ArrayList<>();
+            for (JsonNode wake : list) {
+                List<String> c = new ArrayList<>(List.of(wake.get("thread").asText()));
+                if (wake.has("or")) {
+                    wake.get("or").forEach(o -> c.add(o.asText()));
+                }
+                for (String t : c) {
+                    if (!blocked.containsKey(t)) {
+                        throw new Failure(t + " should be blocked, but it is not");
+                    }
+                }
+                candidates.add(c);
             }
-            for (String c : candidates) {
-                if (!blocked.containsKey(c)) {
-                    throw new Failure(c + " should be blocked, but it is not");
+            List<String> returned = new ArrayList<>();
+            if (hold) {
+                for (List<String> c : candidates) {
+                    List<String> left = new ArrayList<>(c);
+                    left.removeAll(returned);
+                    returned.add(letGo(left));
+                }
+            } else {
+                returned.addAll(awaitReturns(candidates));
+            }
+            rename(list, candidates, returned);
+            for (JsonNode wake : list) {
+                String thread = wake.get("thread").asText();
+                blocked.remove(thread);
+                check(wake, outcome(threads.get(thread)), "GetBuffer");
+            }
+        }
+
+        /**
+         * Matches the returned threads to the wakes (a wake takes its own thread if it returned,
+         * else one of its {@code "or"} threads) and swaps the names so that each wake's thread is
+         * the one that returned for it.
+         */
+        private void rename(List<JsonNode> wakes, List<List<String>> candidates, List<String> returned)
+                throws Failure {
+            List<String> free = new ArrayList<>(returned);
+            String[] got = new String[wakes.size()];
+            for (int i = 0; i < got.length; i++) { // own threads first
+                String own = candidates.get(i).get(0);
+                if (free.remove(own)) {
+                    got[i] = own;
                 }
             }
-            String returned = hold ? letGo(candidates) : awaitReturn(candidates);
-            if (!returned.equals(thread)) { // another waiter got it: the two are interchangeable
-                SpecThread d = threads.get(thread);
-                threads.put(thread, threads.get(returned));
-                threads.put(returned, d);
-                Integer b = blocked.get(thread);
-                blocked.put(thread, blocked.get(returned));
-                blocked.put(returned, b);
+            for (int i = 0; i < got.length; i++) {
+                for (String c : candidates.get(i)) {
+                    if (got[i] == null && free.remove(c)) {
+                        got[i] = c;
+                    }
+                }
+                if (got[i] == null) {
+                    throw new Failure("the calls of " + returned + " returned, but none of "
+                            + candidates.get(i) + " did");
+                }
             }
-            blocked.remove(thread);
-            check(wake, outcome(threads.get(thread)), "GetBuffer");
+            for (int i = 0; i < got.length; i++) {
+                String want = candidates.get(i).get(0);
+                if (!got[i].equals(want)) { // another waiter got it: the two are interchangeable
+                    SpecThread d = threads.get(want);
+                    threads.put(want, threads.get(got[i]));
+                    threads.put(got[i], d);
+                    Integer b = blocked.get(want);
+                    blocked.put(want, blocked.get(got[i]));
+                    blocked.put(got[i], b);
+                    for (int j = i + 1; j < got.length; j++) {
+                        if (got[j].equals(want)) {
+                            got[j] = got[i];
+                        }
+                    }
+                }
+            }
         }
 
-        /** Waits until one of the candidates' blocked calls returns; another one returning is a failure. */
-        private String awaitReturn(List<String> candidates) throws Failure, InterruptedException {
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
+        /**
+         * Waits until as many calls as there are wakes have returned, each one a candidate of some
+         * wake; another blocked call returning is a failure, and so is a wake still unanswered
+         * after the patience.
+         */
+        private List<String> awaitReturns(List<List<String>> candidates) throws Failure, InterruptedException {
+            Set<String> any = new java.util.LinkedHashSet<>();
+            candidates.forEach(any::addAll);
+            long deadline = System.nanoTime() + patience.toNanos();
             while (true) {
-                for (String c : candidates) {
+                List<String> returned = new ArrayList<>();
+                for (String c : any) {
                     if (threads.get(c).returned()) {
-                        return c;
+                        returned.add(c);
                     }
                 }
                 for (Map.Entry<String, Integer> other : blocked.entrySet()) {
                     SpecThread d = threads.get(other.getKey());
-                    if (!candidates.contains(other.getKey()) && d.returned()) {
+                    if (!any.contains(other.getKey()) && d.returned()) {
                         throw new Failure("the call of " + other.getKey() + " (step " + other.getValue()
-                                + ") returned " + describe(outcome(d)) + " instead of " + candidates.get(0) + "'s");
+                                + ") returned " + describe(outcome(d)) + ", but this step wakes only " + any);
                     }
                 }
+                if (returned.size() > candidates.size()) {
+                    throw new Failure("the calls of " + returned + " returned, but this step wakes only "
+                            + candidates.size() + " of " + any);
+                }
+                if (returned.size() == candidates.size()) {
+                    return returned;
+                }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new Failure("the blocked call of " + candidates.get(0) + (candidates.size() > 1
-                            ? " (or of " + candidates.subList(1, candidates.size()) + ")" : "") + " did not return");
+                    List<String> still = new ArrayList<>(any);
+                    still.removeAll(returned);
+                    throw new Failure((candidates.size() - returned.size()) + " of the blocked calls of " + still
+                            + " did not return within " + patience.toMillis() + " ms (a lost wake-up?)");
                 }
                 Thread.sleep(0, 200_000);
             }
@@ -334,7 +486,8 @@ public final class VectorRunner {
         /** Lets the held candidates go in turn until one returns (see the class comment). */
         private String letGo(List<String> candidates) throws Failure {
             for (String c : candidates) {
-                if (threads.get(c).tryWake() == SpecThread.Wake.RETURNED) {
+                SpecThread d = threads.get(c);
+                if (d.tryWake() == SpecThread.Wake.RETURNED || d.returned()) {
                     return c;
                 }
             }
@@ -346,7 +499,7 @@ public final class VectorRunner {
         /** Waits for a call that should block to be seen blocked, and holds it in a hold vector. */
         private void awaitBlocked(SpecThread d, int waiting) throws Failure, InterruptedException {
             if (hold) {
-                if (!d.awaitParkedOrReturned() || !d.hold()) {
+                if (!d.hold()) { // held before its wait can end: a timed wait stops at its deadline
                     throw new Failure("returned " + describe(outcome(d)) + " instead of blocking");
                 }
                 return;
@@ -584,20 +737,5 @@ public final class VectorRunner {
                 d.stop();
             }
         }
-    }
-
-    /** The allocator's lock, for InterruptHeld: its first {@code ReentrantLock} field, or null. */
-    private static ReentrantLock lockOf(MemAllocator allocator) {
-        for (Field f : allocator.getClass().getDeclaredFields()) {
-            if (f.getType() == ReentrantLock.class) {
-                try {
-                    f.setAccessible(true);
-                    return (ReentrantLock) f.get(allocator);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 }

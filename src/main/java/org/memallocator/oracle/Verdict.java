@@ -15,11 +15,14 @@ import java.util.List;
  * @param elapsed        how long the check took
  * @param linearization  for a linearizable history, the operation indices ({@link History.Operation#index()})
  *                       in one order that explains it (pending operations only if they took effect);
- *                       otherwise empty
+ *                       empty otherwise, and for a history streamed from a file or of more than
+ *                       100,000 operations (the order would cost memory in proportion to the history)
  * @param failure        for a history that is not linearizable, where and why; otherwise null
+ * @param note           for an undecided history, which budget ran out and how far the search got; for
+ *                       an accepted history with pending calls, on what grounds they were accepted; else empty
  */
 public record Verdict(Outcome outcome, String source, int events, int operations, int threads, long configurations,
-                      Duration elapsed, List<Integer> linearization, Failure failure) {
+                      Duration elapsed, List<Integer> linearization, Failure failure, String note) {
 
     /** The three conclusions. */
     public enum Outcome {
@@ -27,7 +30,7 @@ public record Verdict(Outcome outcome, String source, int events, int operations
         LINEARIZABLE,
         /** No such order exists. */
         NOT_LINEARIZABLE,
-        /** The search explored its budget of configurations without deciding. */
+        /** A budget (configurations held at once, or time) ran out before a verdict. */
         UNDECIDED
     }
 
@@ -66,8 +69,8 @@ public record Verdict(Outcome outcome, String source, int events, int operations
         String size = events + " events, " + operations + " operations, " + threads + " threads";
         return switch (outcome) {
             case LINEARIZABLE -> "linearizable (" + size + "; " + configurations + " configurations, "
-                    + elapsed.toMillis() + " ms)";
-            case UNDECIDED -> "undecided: the search budget of " + configurations + " configurations ran out (" + size + ")";
+                    + elapsed.toMillis() + " ms)" + (note.isEmpty() ? "" : "; " + note);
+            case UNDECIDED -> "undecided: " + note + " (" + size + ")";
             case NOT_LINEARIZABLE -> "NOT linearizable: " + failure.why();
         };
     }

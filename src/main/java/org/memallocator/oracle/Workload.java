@@ -1,5 +1,7 @@
 package org.memallocator.oracle;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +30,13 @@ import org.memallocator.MemAllocatorException;
  * taking every reference out of the mailbox, so every buffer a waiter waits for is held by a
  * running worker that will give it back, or sits in the mailbox, which a running worker empties
  * before it blocks or finishes (each worker releases everything it holds when its operations are
- * done). A broken allocator can still hang:
- * after {@link Settings#patience()} the workload interrupts the workers for a while and then
- * returns what was recorded, with the calls that never returned left pending.
+ * done). A broken allocator can still hang.
+ *
+ * <p>The end: once the workers are done, or after {@link Settings#patience()}, the recorder waits
+ * until no event has happened for {@link Settings#settle()} and writes the end-of-recording marker
+ * (every run settles, so every history it records has one unless events never stop). Only then are
+ * hanging workers interrupted: their calls stay pending in the history, and the checker rejects a
+ * call the spec would have let return in the settle period as a lost wake-up.
  *
  * <p>The choices are seeded; the interleaving is whatever the threads do, so two runs with one
  * seed make the same kinds of calls but not the same history.
@@ -45,13 +51,25 @@ public final class Workload {
      *                   releases come on top
      * @param seed       seeds the workers' choices
      * @param patience   how long to wait for the workers before interrupting them
+     * @param settle     how long no event must happen before the end-of-recording marker is written
      */
-    public record Settings(int threads, int operations, long seed, Duration patience) {
+    public record Settings(int threads, int operations, long seed, Duration patience, Duration settle) {
+        /** The default settle period. */
+        public static final Duration SETTLE = Duration.ofMillis(300);
+
         public Settings {
             if (threads < 1 || operations < 1) {
                 throw new IllegalArgumentException("threads " + threads + " and operations " + operations
                         + " must be at least 1");
             }
+            if (patience.isNegative() || patience.isZero() || settle.isNegative()) {
+                throw new IllegalArgumentException("patience " + patience + " must be positive and settle " + settle
+                        + " not negative");
+            }
+        }
+
+        public Settings(int threads, int operations, long seed, Duration patience) {
+            this(threads, operations, seed, patience, SETTLE);
         }
 
         public Settings(int threads, int operations, long seed) {
@@ -63,13 +81,16 @@ public final class Workload {
      * A recorded run.
      *
      * @param settings  what ran
-     * @param history   the recorded history, JSON Lines
+     * @param history   the recorded history, JSON Lines; empty when it was written to a writer
      * @param events    its number of events
      * @param finished  whether every worker finished (false: a hang, interrupted or abandoned)
      * @param errors    what stopped a worker early: an exception no allocator call should throw
      *                  (a broken allocator's); empty for a sound one
+     * @param settleMs  the settle period of the end-of-recording marker, or -1 if events never
+     *                  stopped long enough to write one
      */
-    public record Recording(Settings settings, String history, int events, boolean finished, List<String> errors) {
+    public record Recording(Settings settings, String history, int events, boolean finished, List<String> errors,
+                            long settleMs) {
 
         public History parse() {
             return History.parse(history);
@@ -79,9 +100,38 @@ public final class Workload {
     private Workload() {
     }
 
-    /** Runs the workload on a new allocator from {@code factory}, recording it. */
+    /** Runs the workload on a new allocator from {@code factory}, recording it in memory. */
     public static Recording run(Supplier<? extends MemAllocator> factory, Settings settings) {
         HistoryRecorder recorder = new HistoryRecorder();
+        Outcome o = run(factory, settings, recorder);
+        return new Recording(settings, recorder.text(), recorder.events(), o.finished, o.errors, o.settleMs);
+    }
+
+    /**
+     * Runs the workload on a new allocator from {@code factory}, writing the history to {@code out}
+     * as it happens (the recording's {@code history} is then empty).
+     *
+     * @throws IOException if writing failed
+     */
+    public static Recording run(Supplier<? extends MemAllocator> factory, Settings settings, Writer out)
+            throws IOException {
+        HistoryRecorder recorder = new HistoryRecorder(out);
+        Outcome o = run(factory, settings, recorder);
+        if (o.writeError != null) {
+            throw o.writeError;
+        }
+        return new Recording(settings, "", recorder.events(), o.finished, o.errors, o.settleMs);
+    }
+
+    private record Outcome(boolean finished, List<String> errors, long settleMs, IOException writeError) {
+    }
+
+    /**
+     * The run: start the workers, wait for them (at most the patience), settle and write the end
+     * marker, and only then interrupt the workers that hang, so their calls stay pending in the
+     * history, where the checker judges them.
+     */
+    private static Outcome run(Supplier<? extends MemAllocator> factory, Settings settings, HistoryRecorder recorder) {
         MemAllocator allocator = recorder.record(factory.get());
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         List<Thread> workers = new ArrayList<>();
@@ -99,8 +149,17 @@ public final class Workload {
         workers.forEach(Thread::start);
         go.countDown();
         boolean finished = await(done, settings.patience());
+        long settleMs = -1;
+        IOException writeError = null;
+        try {
+            settleMs = recorder.end(settings.settle(), settings.settle().plus(Duration.ofSeconds(2)));
+        } catch (IOException e) {
+            writeError = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (!finished) {
-            // a hang: interrupt the workers for a while, then take what was recorded
+            // a hang: interrupt the workers for a while (their calls, recorded or not, end here)
             long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (!finished && System.nanoTime() - until < 0) {
                 workers.forEach(Thread::interrupt);
@@ -108,9 +167,7 @@ public final class Workload {
             }
             finished = false;
         }
-        String text = recorder.text();
-        return new Recording(settings, text, (int) text.chars().filter(c -> c == '\n').count(), finished,
-                List.copyOf(errors));
+        return new Outcome(finished, List.copyOf(errors), settleMs, writeError);
     }
 
     private static boolean await(CountDownLatch latch, Duration d) {

@@ -205,7 +205,7 @@ class MemAllocatorModelTest {
     void invariantsCatchBrokenStates() {
         State s = run(set("t1", twoValid), call(SpecAction.Commit, "t1"), get("t1", 1));
         assertEquals(List.of("BuffersConserved"), model.violatedInvariants(s.withFreeList(new TreeSet<>(Set.of(1, 2)))));
-        assertEquals(List.of("BuffersConserved", "MemoryReleasedOnlyWhenAllSamplesBack", "SelfReferenceWhileAllocated"),
+        assertEquals(List.of("BuffersConserved", "MemoryHeldWhileSamplesOut", "SelfReferenceWhileAllocated"),
                 model.violatedInvariants(s.withBuffers(new TreeSet<>()).withFreeList(new TreeSet<>())));
         assertEquals(List.of("DecommitPendingOnlyWhileSamplesOut"), model.violatedInvariants(s.withDecommitPending(true)));
         assertEquals(List.of("TypeOK"), model.violatedInvariants(s.withRefs(1, 3).withFreeList(new TreeSet<>(Set.of(2)))));
@@ -215,8 +215,7 @@ class MemAllocatorModelTest {
                 MemAllocatorModel.violatedActionProperties(model.init(), model.init().withRefs(1, 1)));
         assertEquals(List.of("PropertiesChangeOnlyWhenIdle"),
                 MemAllocatorModel.violatedActionProperties(s, s.withProps(Props.NONE)));
-        assertEquals(List.of("MemoryReleasedOnlyWithNothingOut"),
-                MemAllocatorModel.violatedActionProperties(s, s.withBuffers(new TreeSet<>())));
+        assertEquals(List.of("SelfReferenceWhileAllocated"), model.violatedInvariants(s.withSelfRef(false)));
     }
 
     @Test

@@ -74,6 +74,11 @@ final class Histories {
         return call(t, "Release", ",\"sample\":" + sample).ret(t, "Release", "S_OK", ",\"refs\":" + refs);
     }
 
+    /** The end-of-recording marker: no event for {@code settleMs} ms. */
+    Histories end(long settleMs) {
+        return line("{\"event\":\"end\",\"settleMs\":" + settleMs + "}");
+    }
+
     static String props(int count, int size, int align, int prefix) {
         return "{\"cBuffers\":" + count + ",\"cbBuffer\":" + size + ",\"cbAlign\":" + align + ",\"cbPrefix\":"
                 + prefix + "}";
