@@ -5,6 +5,7 @@
 //   MEMALLOCATOR_BROKEN_DECOMMIT_NOTIFY_ONE  Decommit wakes one waiter instead of all of them
 //   MEMALLOCATOR_BROKEN_IF_NOT_WHILE         the wait loop is an `if`: a woken waiter does not re-check
 //   MEMALLOCATOR_BROKEN_EARLY_FREE           Decommit frees the memory while samples are still out
+//   MEMALLOCATOR_BROKEN_NO_CALL_REF          a call holds no reference: the allocator can die under it
 #include "memallocator.hpp"
 
 #include <climits>
@@ -86,12 +87,16 @@ unsigned long MemAllocator::Release() {
     return left;
 }
 
-// Each public call holds a reference for its duration (PORTING.md, "Object lifetime").
+// Each public call holds a reference for its duration (PORTING.md section 5, "Object lifetime").
 namespace {
 struct CallRef {
     MemAllocator* a;
+#ifdef MEMALLOCATOR_BROKEN_NO_CALL_REF
+    explicit CallRef(MemAllocator* a) : a(a) {}  // BROKEN: a call does not keep the allocator alive
+#else
     explicit CallRef(MemAllocator* a) : a(a) { a->AddRef(); }
     ~CallRef() { a->Release(); }
+#endif
 };
 }  // namespace
 

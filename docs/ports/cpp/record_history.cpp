@@ -73,7 +73,6 @@ public:
         }
         closed_ = true;
         std::fflush(out_);
-        events_written_ = events_;
     }
     long events() {
         std::lock_guard<std::mutex> g(mu_);
@@ -98,7 +97,6 @@ private:
     std::map<MediaSample*, long> ids_;
     bool closed_ = false;
     long events_ = 0;
-    long events_written_ = 0;
     Clock::time_point last_ = Clock::now();
 };
 
