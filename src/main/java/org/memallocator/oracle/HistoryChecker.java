@@ -161,6 +161,7 @@ public final class HistoryChecker {
                 shape.add(e);
             }
             in.openCalls().forEach(o -> pending.add(o.index()));
+            shape.settleMs = in.settleMs();
         }
         shape.end(pending);
         Run run = new Run(shape, false);
