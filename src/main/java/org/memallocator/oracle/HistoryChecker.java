@@ -120,10 +120,11 @@ public final class HistoryChecker {
     /**
      * The configuration budget a heap of {@code heapBytes} allows for configurations of
      * {@code buffers} buffers and {@code openCalls} open calls: a quarter of the heap, at the
-     * packed words plus about 120 bytes of hash-set entry, key and array headers per configuration.
+     * packed words plus about 250 bytes of hash-map entry, key, array headers and the search's
+     * work list per configuration.
      */
     public static long memoryBudget(long heapBytes, int buffers, int openCalls) {
-        long bytes = 8L * Packer.words(buffers, openCalls) + 120;
+        long bytes = 8L * Packer.words(buffers, openCalls) + 250;
         return Math.max(1, heapBytes / 4 / bytes);
     }
 
