@@ -120,10 +120,11 @@ public final class HistoryChecker {
     /**
      * The configuration budget a heap of {@code heapBytes} allows for configurations of
      * {@code buffers} buffers and {@code openCalls} open calls: a quarter of the heap, at the
-     * packed words plus about 120 bytes of hash-set entry, key and array headers per configuration.
+     * packed words plus about 250 bytes of hash-map entry, key, array headers and the search's
+     * work list per configuration.
      */
     public static long memoryBudget(long heapBytes, int buffers, int openCalls) {
-        long bytes = 8L * Packer.words(buffers, openCalls) + 120;
+        long bytes = 8L * Packer.words(buffers, openCalls) + 250;
         return Math.max(1, heapBytes / 4 / bytes);
     }
 
@@ -161,6 +162,7 @@ public final class HistoryChecker {
                 shape.add(e);
             }
             in.openCalls().forEach(o -> pending.add(o.index()));
+            shape.settleMs = in.settleMs();
         }
         shape.end(pending);
         Run run = new Run(shape, false);
@@ -626,7 +628,7 @@ public final class HistoryChecker {
                 } else {
                     next.putIfAbsent(new Key(packer.pack(after, bits)), link(chain, o));
                 }
-                for (Map.Entry<Key, Placed> child : successors(st, bits, s, true).entrySet()) {
+                for (Map.Entry<Key, Placed> child : successors(st, bits, s).entrySet()) {
                     Key k = child.getKey();
                     if (seen.putIfAbsent(k, link(chain, child.getValue().op())) == null) {
                         work.push(k);
@@ -647,9 +649,9 @@ public final class HistoryChecker {
          * completed read-only call that can take effect now is the only child: a configuration
          * that places it later can place it now instead, with every other step unchanged.
          */
-        private Map<Key, Placed> successors(CheckerState st, long[] bits, int s, boolean reduced) {
+        private Map<Key, Placed> successors(CheckerState st, long[] bits, int s) {
             Map<Key, Placed> out = new LinkedHashMap<>();
-            for (int p = 0; reduced && p < slots.length; p++) {
+            for (int p = 0; p < slots.length; p++) {
                 History.Operation o = slots[p];
                 if (p == s || o == null || isSet(bits, p) || o.pending() || !readOnly(o)) {
                     continue;
@@ -662,7 +664,7 @@ public final class HistoryChecker {
             }
             for (int p = 0; p < slots.length; p++) {
                 History.Operation o = slots[p];
-                if (p == s || o == null || isSet(bits, p) || reduced && commutesWithAllOpen(p)) {
+                if (p == s || o == null || isSet(bits, p) || commutesWithAllOpen(p)) {
                     continue;
                 }
                 if (o.pending()) {
@@ -697,22 +699,38 @@ public final class HistoryChecker {
             if (next.size() < 2) {
                 return next;
             }
+            Map<Bits, List<Key>> byPlaced = new HashMap<>(); // the configurations by their placed calls
+            for (Key c : next.keySet()) {
+                byPlaced.computeIfAbsent(new Bits(packer.bits(c.packed)), b -> new ArrayList<>()).add(c);
+            }
             Set<Key> covered = new HashSet<>();
             for (Key c : next.keySet()) {
                 long[] bits = packer.bits(c.packed);
+                CheckerState st = null;
                 for (int p = 0; p < slots.length; p++) {
-                    History.Operation r = slots[p];
-                    if (p != s && r != null && isSet(bits, p) && !r.pending() && readOnly(r)) {
-                        long[] without = bits.clone();
-                        clear(without, p);
-                        covered.add(new Key(packer.withBits(c.packed, without)));
+                    History.Operation o = slots[p];
+                    if (p == s || o == null) {
+                        continue;
                     }
-                }
-                CheckerState st = packer.state(c.packed);
-                for (Map.Entry<Key, Placed> k : successors(st, bits, s, false).entrySet()) {
-                    History.Operation p = k.getValue().op();
-                    if ((p.pending() || !readOnly(p)) && next.containsKey(k.getKey())) {
-                        covered.add(k.getKey());
+                    boolean readOnly = !o.pending() && readOnly(o);
+                    if (isSet(bits, p)) {
+                        if (readOnly) {
+                            long[] without = bits.clone();
+                            clear(without, p);
+                            covered.add(new Key(packer.withBits(c.packed, without))); // c covers it
+                        }
+                        continue;
+                    }
+                    long[] plus = with(bits, p);
+                    if (readOnly || !byPlaced.containsKey(new Bits(plus))) {
+                        continue; // no configuration c could cover
+                    }
+                    st = st != null ? st : packer.state(c.packed);
+                    for (CheckerState a : o.pending() ? options(m, st, o) : single(apply(m, st, o))) {
+                        Key k = new Key(packer.pack(a, plus));
+                        if (next.containsKey(k)) {
+                            covered.add(k); // c covers it
+                        }
                     }
                 }
             }
@@ -742,6 +760,10 @@ public final class HistoryChecker {
                 }
             }
             return true;
+        }
+
+        private static List<CheckerState> single(CheckerState s) {
+            return s == null ? List.of() : List.of(s);
         }
 
         private Chain link(Chain chain, History.Operation o) {
@@ -959,6 +981,19 @@ public final class HistoryChecker {
         long[] b = bits.clone();
         b[s >>> 6] |= 1L << (s & 63);
         return b;
+    }
+
+    /** The placed-call bits of a configuration, as a hash key. */
+    private record Bits(long[] words) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bits b && Arrays.equals(words, b.words);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(words);
+        }
     }
 
     /** A packed configuration as a hash key. */

@@ -82,6 +82,10 @@ class OracleCliTest {
         assertTrue(out().contains("GetBuffer(0) by t2 (line 10) returned sample 2, but wherever it can take effect, "
                 + "a decommit was pending (the allocator was not committed); it was called after Decommit() by t1 "
                 + "returned (line 8)"), out());
+        assertEquals(1, Main.execute("check-history", examples.resolve("lost-wake-up.jsonl").toString()), out());
+        assertTrue(out().contains("NOT linearizable: lost wake-up: GetBuffer(0) by t2 (line 7) never returned, though "
+                + "the recording ended only after 500 ms with no event: buffer 1 (sample 1) was free, put back by "
+                + "Release(sample 1) by t1 (line 9), which should have woken it"), out());
     }
 
     @Test

@@ -77,6 +77,9 @@ class RecordingTest {
         History h = r.parse();
         assertEquals(List.of("t1", "t2", "t3", "t4"), h.threads().stream().sorted().toList());
         assertTrue(h.events() > 3000, h.toString()); // 2000 steps, a few of them interrupts, not calls
+        assertTrue(r.settleMs() >= Workload.Settings.SETTLE.toMillis(), "settled " + r.settleMs());
+        assertEquals(r.settleMs(), h.settleMs(), "the history ends with the end-of-recording marker");
+        assertEquals(r.events(), h.events());
         Verdict v = HistoryChecker.check(h);
         assertTrue(v.linearizable(), v.toString());
         long blocked = h.operations().stream().filter(o -> o.op() == Op.GetBuffer && !o.call().noWait()
