@@ -489,8 +489,8 @@ public final class VectorGenerator {
 
         /**
          * Whether a held waiter can be interrupted in {@code s} with a plain interrupt: it is
-         * the only waiter and cannot return, so no other woken call stands in the lock's queue
-         * ahead of it, and its own wake-up, if any came, is undone by the emptiness it finds.
+         * the only waiter and cannot return, so its own wake-up, if any came, is undone by the
+         * emptiness it finds when it re-checks, and the interrupt then ends its next wait.
          */
         static boolean plainInterrupt(State s) {
             return quiescent(s) && s.waiters().size() == 1;
