@@ -207,6 +207,25 @@ class RunVectorsInputTest {
     }
 
     @Test
+    void aFailureNamesTheShortestFailingVectorFirstWithItsSpecStateAndActions() throws IOException {
+        assertEquals(1, Main.execute("run-vectors", clean.toString(), "--implementation",
+                BrokenAllocators.class.getName() + "$GetAfterDecommit"), output.err());
+        String out = output.out();
+        assertTrue(out.contains("spec state before the step: "), out);
+        assertTrue(out.contains(", spec [\""), out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("FAILED ([\\w-]+): step \\d+ of (\\d+)").matcher(out);
+        int last = 0;
+        int shown = 0;
+        while (m.find()) {
+            int steps = Integer.parseInt(m.group(2));
+            assertTrue(steps >= last, "not shortest first: " + out);
+            last = steps;
+            shown++;
+        }
+        assertTrue(shown > 1, out);
+    }
+
+    @Test
     void badOptions() {
         badInput(clean, "--patience-ms must be", "--patience-ms", "0");
         badInput(clean, "--repeat must be", "--repeat", "0");
