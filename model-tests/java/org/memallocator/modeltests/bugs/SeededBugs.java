@@ -163,4 +163,52 @@ public final class SeededBugs {
                     }
                     return refs; // read without the lock
                     """)));
+
+    /**
+     * More variants, one per bug class that {@link #ALL} lacks, for PORTING.md's table of what each
+     * oracle can and cannot see ({@code OracleVisibilityTest}); not in the kill matrix, since
+     * some are invisible to every spec-derived checker by design (a release after the final one
+     * has no spec step).
+     */
+    public static final List<SeededBug> MORE_CLASSES = List.of(
+            new SeededBug("SetPropertiesChecksCommittedFirst",
+                    "SetProperties checks 'committed' before the alignment: a bad alignment on a "
+                            + "committed allocator answers VFW_E_ALREADY_COMMITTED, not VFW_E_BADALIGN "
+                            + "(the wrong check order).",
+                    at(12, """
+                    HResult hr = !request.hasValidAlignment() ? HResult.VFW_E_BADALIGN
+                            : committed ? HResult.VFW_E_ALREADY_COMMITTED
+                    """),
+                    at(12, """
+                    HResult hr = committed ? HResult.VFW_E_ALREADY_COMMITTED
+                            : !request.hasValidAlignment() ? HResult.VFW_E_BADALIGN
+                    """)),
+
+            new SeededBug("SetPropertiesDoesNotRound",
+                    "SetProperties keeps the request as it is instead of rounding cbBuffer up to the "
+                            + "alignment: GetProperties and the samples' size are too small.",
+                    "                props = request.rounded();",
+                    "                props = request; // the caller asked for this size"),
+
+            new SeededBug("WokenGetBufferLeavesItOnTheFreeList",
+                    "A woken getBuffer takes the top of the free list without popping it: the buffer "
+                            + "it got stays free and is handed out again to the next caller (a double "
+                            + "hand-out). Calls that never wait are right.",
+                    "        return pop(SpecAction.WakeWithSample);",
+                    "        Sample s = freeList[freeCount - 1]; // popped by the next taker\n"
+                            + "        s.setRefs(1);\n"
+                            + "        step(SpecAction.WakeWithSample, s.number, null, HResult.S_OK, 0);\n"
+                            + "        return s;"),
+
+            new SeededBug("ReleaseOfAFreedSample",
+                    "A sample's release() does not check that the sample is still held: a release "
+                            + "after the final one drives the count negative and hands the buffer "
+                            + "back twice (use after final release).",
+                    at(16, """
+                    requireHeld();
+                    left = refs - 1;
+                    """),
+                    at(16, """
+                    left = refs - 1;
+                    """)));
 }

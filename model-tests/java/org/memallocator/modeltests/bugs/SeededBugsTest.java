@@ -25,13 +25,13 @@ import org.memallocator.MonitorMemAllocator;
 class SeededBugsTest {
 
     static Stream<SeededBug> bugs() {
-        return SeededBugs.ALL.stream();
+        return Stream.concat(SeededBugs.ALL.stream(), SeededBugs.MORE_CLASSES.stream());
     }
 
     @Test
     void thereAreAtLeastEightSeededBugsWithDistinctNames() {
         Set<String> names = new HashSet<>();
-        SeededBugs.ALL.forEach(b -> assertTrue(names.add(b.name()), "duplicate name " + b.name()));
+        bugs().forEach(b -> assertTrue(names.add(b.name()), "duplicate name " + b.name()));
         assertTrue(names.size() >= 8, "only " + names.size() + " seeded bugs");
     }
 

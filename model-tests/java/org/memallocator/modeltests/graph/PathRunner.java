@@ -65,9 +65,9 @@ import org.memallocator.oracle.SpecThread;
  * <p><b>Interrupting a waiter that the path lets wake first.</b> An interrupt that comes after
  * the waiter was signalled does not stop it (AQS: the wake-up wins, the interrupt status stays
  * set), yet the spec lets a waiter that could return be interrupted instead, after any number of
- * other steps. Java does that when the interrupt reaches the waiter before the signal, while
- * another thread holds the lock: the waiter leaves the condition for the lock's queue, no signal
- * can reach it any more, and it throws once it gets the lock. So before a step that may signal
+ * other steps. Java does that when the interrupt reaches the waiter before the signal: the
+ * waiter leaves the condition, no signal can reach it any more, and it throws once it re-checks.
+ * So before a step that may signal
  * (a {@code Release}, {@code Decommit} or {@code Close}) the runner looks ahead: the held
  * waiters whose {@code WaitInterrupted} steps are the path's next wake-up steps are interrupted
  * while parked and not woken, and stay held in the wait-loop hook with the interrupt pending
@@ -113,7 +113,7 @@ final class PathRunner {
     private final Map<String, SpecThread> driverOf = new LinkedHashMap<>();
     private final Map<SpecThread, Result> lastResult = new HashMap<>();
     private final Map<SpecThread, Long> deadline = new HashMap<>();
-    /** Drivers interrupted early, held in the lock's queue until their WaitInterrupted step. */
+    /** Drivers interrupted early, held in the wait-loop hook until their WaitInterrupted step. */
     private final Set<SpecThread> interruptedEarly = new HashSet<>();
     private final int[] implOf;
     private final int[] specOf;
@@ -284,7 +284,7 @@ final class PathRunner {
     /**
      * Before {@code step}, which may signal: interrupts early the held waiters whose episodes end
      * with the next wake-up steps of the path, all {@code WaitInterrupted}, in the order of those
-     * steps (the lock's queue is FIFO), and stops at the first wake-up step of another kind, of
+     * steps, and stops at the first wake-up step of another kind, of
      * a thread not waiting now, or of one that cannot be interrupted early (see the class
      * comment). Call before the step runs ({@code stepNo} is already its number).
      */

@@ -77,6 +77,12 @@ public final class VectorGenerator {
     /** The length after which a hold path takes no more detours (see {@link PathCover#cover}). */
     static final int HOLD_PATH_STEPS = 40;
 
+    /**
+     * The length after which a core or interrupt path takes no more detours: short vectors, so
+     * that a failing one shows its first failure within about this many steps.
+     */
+    static final int MACRO_PATH_STEPS = 40;
+
     /** The timeout of the timed GetBuffer calls that must time out. */
     public static final int TIMED_WAIT_MS = 5;
 
@@ -483,8 +489,8 @@ public final class VectorGenerator {
 
         /**
          * Whether a held waiter can be interrupted in {@code s} with a plain interrupt: it is
-         * the only waiter and cannot return, so no other woken call stands in the lock's queue
-         * ahead of it, and its own wake-up, if any came, is undone by the emptiness it finds.
+         * the only waiter and cannot return, so its own wake-up, if any came, is undone by the
+         * emptiness it finds when it re-checks, and the interrupt then ends its next wait.
          */
         static boolean plainInterrupt(State s) {
             return quiescent(s) && s.waiters().size() == 1;
@@ -625,7 +631,11 @@ public final class VectorGenerator {
             Map<String, ArrayDeque<Macro>> unused = new HashMap<>();
             byKey.forEach((k, v) -> unused.put(k, new ArrayDeque<>(v)));
             List<List<Macro>> paths = new ArrayList<>();
-            for (List<StateGraph.Edge> path : PathCover.cover(mg)) {
+            BitSet all = new BitSet();
+            all.set(0, mg.edges().size());
+            List<List<StateGraph.Edge>> cover = mg.edges().isEmpty() ? List.of(List.of())
+                    : PathCover.cover(mg, all, new BitSet(), MACRO_PATH_STEPS);
+            for (List<StateGraph.Edge> path : cover) {
                 List<Macro> macros = new ArrayList<>();
                 for (StateGraph.Edge e : path) {
                     ArrayDeque<Macro> fresh = unused.get(key(mg, e));

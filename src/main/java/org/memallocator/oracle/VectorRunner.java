@@ -198,7 +198,34 @@ public final class VectorRunner {
                     + "): nothing was checked");
         }
         failures.sort(java.util.Comparator.comparing((Result r) -> length.get(r.vector())));
-        return new Summary(passed, failed, skipped, failures);
+        return new Summary(passed, failed, skipped, withSpecState(dir, failures));
+    }
+
+    /** Failures printed with the spec state before their failing step. */
+    private static final int EXPLAINED = 10;
+
+    /**
+     * The first {@link #EXPLAINED} failures, each with the spec state before its failing step
+     * (replayed on the model of the set's constants, {@link VectorReplay}); the others as they are.
+     */
+    private static List<Result> withSpecState(Path dir, List<Result> failures) throws IOException {
+        java.util.Optional<org.memallocator.model.MemAllocatorModel> model =
+                VectorReplay.model(VectorJson.MAPPER.readTree(dir.resolve("index.json").toFile()));
+        List<Result> out = new ArrayList<>();
+        java.util.regex.Pattern stepOf = java.util.regex.Pattern.compile("^step (\\d+) of ");
+        for (Result r : failures) {
+            java.util.regex.Matcher m = stepOf.matcher(r.message());
+            if (out.size() < EXPLAINED && model.isPresent() && m.find()) {
+                JsonNode vector = VectorJson.MAPPER.readTree(dir.resolve(r.vector() + ".json").toFile());
+                var state = VectorReplay.before(model.get(), vector, Integer.parseInt(m.group(1)));
+                if (state.isPresent()) {
+                    r = new Result(r.vector(), r.status(), r.message() + "\n    spec state before the step: "
+                            + state.get());
+                }
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** Runs one vector. */

@@ -74,6 +74,14 @@ class RunVectorsInputTest {
         throw new AssertionError("no vector with " + op);
     }
 
+    /** Replaces the first match of {@code regex} in {@code f}; the file must change. */
+    private static void doctor(Path f, String regex, String replacement) throws IOException {
+        String before = Files.readString(f);
+        String after = before.replaceFirst(regex, replacement);
+        assertFalse(before.equals(after), f + " has no " + regex);
+        Files.writeString(f, after);
+    }
+
     private void badInput(Path set, String message, String... options) {
         String[] args = Stream.concat(Stream.of("run-vectors", set.toString()), Stream.of(options)).toArray(String[]::new);
         assertEquals(2, Main.execute(args), output.out() + output.err());
@@ -168,7 +176,7 @@ class RunVectorsInputTest {
     void aStepWithoutFlags() throws IOException {
         Path set = copy();
         Path f = vectorWith(set, "GetBuffer");
-        Files.writeString(f, Files.readString(f).replaceFirst("\"args\":\\{\"flags\":0\\}", "\"args\":{}"));
+        doctor(f, "\"flags\":-?\\d+,?", "");
         badInput(set, f.getFileName() + ": step ");
         assertTrue(output.err().contains("flags is missing"), output.err());
     }
@@ -177,7 +185,7 @@ class RunVectorsInputTest {
     void flagsAsAString() throws IOException {
         Path set = copy();
         Path f = vectorWith(set, "GetBuffer");
-        Files.writeString(f, Files.readString(f).replaceFirst("\"flags\":0", "\"flags\":\"4\""));
+        doctor(f, "\"flags\":-?\\d+", "\"flags\":\"4\"");
         badInput(set, "flags must be an integer");
     }
 
@@ -185,7 +193,7 @@ class RunVectorsInputTest {
     void anUnknownOp() throws IOException {
         Path set = copy();
         Path f = vectorWith(set, "Commit");
-        Files.writeString(f, Files.readString(f).replaceFirst("\"op\":\"Commit\"", "\"op\":\"Comit\""));
+        doctor(f, "\"op\":\"Commit\"", "\"op\":\"Comit\"");
         badInput(set, "unknown op \"Comit\"");
     }
 
@@ -193,9 +201,28 @@ class RunVectorsInputTest {
     void anUnknownSampleName() throws IOException {
         Path set = copy();
         Path f = vectorWith(set, "Release");
-        Files.writeString(f, Files.readString(f).replaceFirst("\"op\":\"Release\",\"args\":\\{\"sample\":\"s1\"\\}",
-                "\"op\":\"Release\",\"args\":{\"sample\":\"s9\"}"));
+        doctor(f, "\"op\":\"Release\",\"args\":\\{\"sample\":\"s1\"\\}",
+                "\"op\":\"Release\",\"args\":{\"sample\":\"s9\"}");
         badInput(set, "unknown sample name \"s9\"");
+    }
+
+    @Test
+    void aFailureNamesTheShortestFailingVectorFirstWithItsSpecStateAndActions() throws IOException {
+        assertEquals(1, Main.execute("run-vectors", clean.toString(), "--implementation",
+                BrokenAllocators.class.getName() + "$GetAfterDecommit"), output.err());
+        String out = output.out();
+        assertTrue(out.contains("spec state before the step: "), out);
+        assertTrue(out.contains(", spec [\""), out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("FAILED ([\\w-]+): step \\d+ of (\\d+)").matcher(out);
+        int last = 0;
+        int shown = 0;
+        while (m.find()) {
+            int steps = Integer.parseInt(m.group(2));
+            assertTrue(steps >= last, "not shortest first: " + out);
+            last = steps;
+            shown++;
+        }
+        assertTrue(shown > 1, out);
     }
 
     @Test

@@ -1,0 +1,125 @@
+package org.memallocator.modeltests.bugs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.memallocator.MemAllocator;
+import org.memallocator.graph.StateGraph;
+import org.memallocator.model.MemAllocatorModel;
+import org.memallocator.modeltests.support.Implementations;
+import org.memallocator.oracle.HistoryChecker;
+import org.memallocator.oracle.VectorGenerator;
+import org.memallocator.oracle.VectorRunner;
+import org.memallocator.oracle.Verdict;
+import org.memallocator.oracle.Workload;
+
+/**
+ * Backs PORTING.md section 5's table, "What each oracle can and cannot see": runs each bug
+ * class's seeded variant through the conformance vectors, once per runner profile, and through a
+ * recorded history (without the end-of-recording marker), and requires each cell of the table to
+ * say exactly what happened: "caught" or "not seen". The clean implementation must pass every
+ * oracle, so a "caught" means the oracle tells the variant from it.
+ *
+ * <p>The vectors are those of a small model (two threads, one buffer, counts up to 1) with the
+ * surface vectors; a profile runs the vectors whose {@code requires} it has, and catches a variant
+ * when one of them fails. The history is the workload {@code record} runs (three threads).
+ */
+@Timeout(600)
+class OracleVisibilityTest {
+
+    private static final Path REPO = Path.of(System.getProperty("memallocator.repo", "."));
+
+    /** The runner profiles, smallest first; each adds one feature. */
+    private static final List<Set<String>> PROFILES = List.of(Set.of(), Set.of("timeout"),
+            Set.of("timeout", "hold"), Set.of("timeout", "hold", "interrupt"));
+
+    private static Map<String, ObjectNode> vectors;
+
+    @BeforeAll
+    static void generate() {
+        MemAllocatorModel small = new MemAllocatorModel(List.of("t1", "t2"), 1, 1);
+        vectors = VectorGenerator.graphVectors(StateGraph.explore(small).withoutDuplicates(), small,
+                "MemAllocator.tla", "small").files();
+    }
+
+    /** The cells of a row: each profile's vectors, then the history without the marker. */
+    private static List<String> observe(Supplier<MemAllocator> factory) {
+        List<String> cells = new ArrayList<>();
+        boolean caught = false;
+        Set<String> ran = new HashSet<>();
+        VectorRunner runner = new VectorRunner(factory).patience(Duration.ofSeconds(2));
+        for (Set<String> profile : PROFILES) {
+            for (Map.Entry<String, ObjectNode> v : vectors.entrySet()) {
+                Set<String> requires = new HashSet<>();
+                v.getValue().get("requires").forEach(r -> requires.add(r.asText()));
+                if (caught || !profile.containsAll(requires) || !ran.add(v.getKey())) {
+                    continue; // a larger profile runs every vector of a smaller one: caught there, caught here
+                }
+                caught = runner.features(profile).run(v.getValue()).status() == VectorRunner.Status.FAILED;
+            }
+            cells.add(caught ? "caught" : "not seen");
+        }
+        Workload.Recording r = Workload.run(factory, new Workload.Settings(1, 300, 7L, Duration.ofSeconds(3)));
+        Verdict v = HistoryChecker.check(r.parse());
+        cells.add(v.outcome() == Verdict.Outcome.NOT_LINEARIZABLE ? "caught" : "not seen");
+        return cells;
+    }
+
+    /** PORTING.md section 5's rows: variant name to its cells (the first five). */
+    private static Map<String, List<String>> table() throws IOException {
+        String porting = Files.readString(REPO.resolve("PORTING.md"));
+        String section = porting.substring(porting.indexOf("## 5. What each oracle can and cannot see"));
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| [^|]+\\(`(\\w+)`\\) \\|(.*)\\|$").matcher(section);
+        while (m.find()) {
+            List<String> cells = new ArrayList<>();
+            for (String c : m.group(2).split("\\|")) {
+                cells.add(c.strip());
+            }
+            rows.put(m.group(1), cells.subList(0, 5));
+        }
+        return rows;
+    }
+
+    @Test
+    void theCleanImplementationPassesEveryOracle() {
+        assertEquals(List.of("not seen", "not seen", "not seen", "not seen", "not seen"),
+                observe(Implementations.clean()));
+    }
+
+    @Test
+    void eachCellOfPortingsTableIsWhatTheOracleSees() throws IOException {
+        Map<String, List<String>> table = table();
+        assertEquals(9, table.size(), "PORTING.md section 5 should have nine bug classes: " + table.keySet());
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, List<String>> row : table.entrySet()) {
+            SeededBug bug = Stream.concat(SeededBugs.ALL.stream(), SeededBugs.MORE_CLASSES.stream())
+                    .filter(b -> b.name().equals(row.getKey())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no seeded bug " + row.getKey()));
+            List<String> seen = observe(VariantCompiler.factory(bug));
+            System.out.println(row.getKey() + ": " + seen);
+            if (!seen.equals(row.getValue())) {
+                wrong.add(row.getKey() + ": the table says " + row.getValue() + ", the oracles saw " + seen);
+            }
+        }
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+}
