@@ -81,7 +81,7 @@ class CheckerLimitsTest {
         Files.writeString(f, exponential(22).text());
         Result r = java("-Xmx16m", "check-history", f.toString(), "--budget", "1000000000", "--budget-ms", "100000");
         assertEquals(2, r.exit, r.toString());
-        assertTrue(r.err.startsWith("memallocator: out of memory checking"), r.toString());
+        assertTrue(r.err.startsWith("memallocator: out of heap memory"), r.toString());
         assertTrue(r.err.contains("-Xmx"), r.toString());
         assertEquals(1, r.err.strip().lines().count(), "one line, no stack trace: " + r);
     }
