@@ -29,6 +29,7 @@ import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.memallocator.MemAllocator;
+import org.memallocator.MonitorMemAllocator;
 import org.memallocator.modeltests.support.Implementations;
 
 /**
@@ -45,9 +46,12 @@ import org.memallocator.modeltests.support.Implementations;
  * fair control). Fail fast: a checker's test methods run one at a time and the first failure
  * ends that cell, and a variant's row stops once two checkers have caught it (the remaining cells
  * print as "(skipped)"; {@code -Dmemallocator.killmatrix.full=true} runs them all). A cell
- * that takes longer than {@code memallocator.killmatrix.timeout} seconds
- * (default 90; three times that in the clean row) counts as caught ("hung"), e.g. a lost
- * wake-up in a checker with no hang detection of its own.
+ * that takes longer than {@code memallocator.killmatrix.timeout} seconds (default 90; three
+ * times that in the clean row) is stopped with a thread dump. It counts as a catch ("HUNG") only
+ * with positive evidence in that dump: a thread blocked inside the implementation under test
+ * (a frame of its class in {@code getBuffer}), as a lost wake-up leaves it. Without that
+ * evidence it is "timed out", no catch: a slow checker is not a caught bug. Each dump is kept in
+ * {@code target/kill-matrix/}.
  *
  * <p>For development: {@code -Dmemallocator.killmatrix.variants=A,B} and
  * {@code -Dmemallocator.killmatrix.checkers=x,y} restrict the matrix (the clean row always runs).
@@ -59,7 +63,7 @@ public class KillMatrixTest {
     /** Run every cell; by default a variant's row stops once two checkers have caught it. */
     private static final boolean FULL = Boolean.getBoolean("memallocator.killmatrix.full");
 
-    enum Verdict { PASS, CAUGHT, HUNG, BYPASS, ABSENT, SKIPPED }
+    enum Verdict { PASS, CAUGHT, HUNG, TIMED_OUT, BYPASS, ABSENT, SKIPPED }
 
     /** One cell: what the checker said about one implementation. */
     record Cell(Verdict verdict, String detail, double seconds, int created) {
@@ -71,7 +75,8 @@ public class KillMatrixTest {
             return switch (verdict) {
                 case PASS -> "missed";
                 case CAUGHT -> "CAUGHT";
-                case HUNG -> "CAUGHT (hung)";
+                case HUNG -> "HUNG (dump)";
+                case TIMED_OUT -> "timed out";
                 case BYPASS -> "bypasses Implementations";
                 case ABSENT -> "no tests";
                 case SKIPPED -> "(skipped)";
@@ -169,10 +174,9 @@ public class KillMatrixTest {
                 long timeout = timeoutSeconds(implementation);
                 worker.join(timeout * 1000);
                 if (worker.isAlive()) {
+                    result.set(hung(checker, implementation, timeout, seconds(t0), created.get()));
                     worker.interrupt();
                     worker.join(5_000);
-                    result.set(new Cell(Verdict.HUNG, "no verdict within " + timeout + " s",
-                            seconds(t0), created.get()));
                 }
                 return null;
             });
@@ -187,6 +191,42 @@ public class KillMatrixTest {
                 System.setProperty("memallocator.budget", budget);
             }
         }
+    }
+
+    /**
+     * A cell with no verdict after {@code timeout} s: HUNG if a thread is seen blocked in the
+     * implementation's {@code getBuffer} (positive evidence of a lost wake-up or a deadlock),
+     * else TIMED_OUT. The thread dump goes to {@code target/kill-matrix/}.
+     */
+    private static Cell hung(Checkers.Checker checker, String implementation, long timeout, double seconds,
+                             int created) throws IOException {
+        String implementationClass = CLEAN.equals(implementation) ? MonitorMemAllocator.class.getName()
+                : KillMatrixTest.class.getPackageName() + "." + VariantCompiler.variantClassName(implementation);
+        StringBuilder dump = new StringBuilder();
+        String blocked = null;
+        for (java.lang.management.ThreadInfo t
+                : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState()).append('\n');
+            boolean inGetBuffer = false;
+            for (StackTraceElement frame : t.getStackTrace()) {
+                dump.append("\tat ").append(frame).append('\n');
+                inGetBuffer |= (frame.getClassName().equals(implementationClass)
+                        || frame.getClassName().startsWith(implementationClass + "$"))
+                        && frame.getMethodName().equals("getBuffer");
+            }
+            if (inGetBuffer && blocked == null && t.getThreadState() != Thread.State.RUNNABLE) {
+                blocked = t.getThreadName();
+            }
+        }
+        Path file = VariantCompiler.repo().resolve("target/kill-matrix/hang-" + implementation + "-"
+                + checker.name() + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, dump, StandardCharsets.UTF_8);
+        return blocked != null
+                ? new Cell(Verdict.HUNG, "no verdict within " + timeout + " s; thread " + blocked
+                        + " blocked in getBuffer (" + file.getFileName() + ")", seconds, created)
+                : new Cell(Verdict.TIMED_OUT, "no verdict within " + timeout + " s and no thread blocked in "
+                        + "the implementation (" + file.getFileName() + ")", seconds, created);
     }
 
     /** Counts the allocators a checker obtains (not used for Lincheck checkers, see {@link Checkers}). */

@@ -162,6 +162,35 @@ public final class SeededBugs {
                         lock.unlock();
                     }
                     return refs; // read without the lock
+                    """)),
+
+            new SeededBug("ReleaseSignalsOnlyIntoEmptyFreeList",
+                    "A final release signals a waiter only when the free list was empty before "
+                            + "the push ('the others were woken already'): two buffers that come "
+                            + "back before the first woken waiter has run wake only one of two "
+                            + "waiters (a lost wake-up).",
+                    at(8, """
+                    freeList[freeCount++] = s;
+                    if (waiters > 0) {
+                    """),
+                    at(8, """
+                    freeList[freeCount++] = s;
+                    if (waiters > 0 && freeCount == 1) {
+                    """)),
+
+            new SeededBug("DecommitSkipsWakeupWhenBufferFree",
+                    "Decommit wakes the waiters only when no buffer is free ('a free buffer has "
+                            + "woken someone already'): a release that woke one of two waiters, "
+                            + "then a decommit, leaves the other asleep (a lost wake-up).",
+                    at(8, """
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signalAll();
+                    }
+                    """),
+                    at(8, """
+                    if (waiters > 0 && freeCount == 0) {
+                        bufferFreeOrNotCommitted.signalAll();
+                    }
                     """)));
 
     /**
@@ -187,8 +216,8 @@ public final class SeededBugs {
             new SeededBug("SetPropertiesDoesNotRound",
                     "SetProperties keeps the request as it is instead of rounding cbBuffer up to the "
                             + "alignment: GetProperties and the samples' size are too small.",
-                    "                props = request.rounded();",
-                    "                props = request; // the caller asked for this size"),
+                    "                AllocatorProperties granted = request.rounded();",
+                    "                AllocatorProperties granted = request; // the caller asked for this size"),
 
             new SeededBug("WokenGetBufferLeavesItOnTheFreeList",
                     "A woken getBuffer takes the top of the free list without popping it: the buffer "
