@@ -405,6 +405,18 @@ WaitersEventuallyReturn ==
 DecommitEventuallyCompletes ==
     decommitPending ~> ~decommitPending
 
+(* What holds with only weak fairness for waiters (WeakFairSpec, the      *)
+(* MemAllocatorWeakFair model), where a single waiter may starve:         *)
+(* system-wide progress (a free buffer does not idle beside a waiter for  *)
+(* ever: someone takes it, or the allocator is decommitted), and no       *)
+(* waiter sleeps through a decommit.  DecommitEventuallyCompletes holds   *)
+(* too.                                                                    *)
+NoBufferIdlesBesideAWaiter ==
+    committed /\ freeList # {} /\ waiters # {} ~> ~committed \/ freeList = {} \/ waiters = {}
+
+NoWaiterSleepsThroughDecommit ==
+    \A t \in Threads : pc[t] = "blocked" /\ ~committed ~> pc[t] # "blocked" \/ committed
+
 -----------------------------------------------------------------------------
 (* The inductive invariant.  IInv holds initially and every step from any  *)
 (* state satisfying it leads to a state satisfying it: checked by TLC from *)
@@ -450,11 +462,13 @@ Safety ==
     /\ TypeOK /\ BuffersConserved /\ DecommitPendingOnlyWhileSamplesOut
     /\ MemoryHeldWhileSamplesOut /\ SelfReferenceWhileAllocated /\ NeverDestroyedWithSamplesOut
 Liveness == WaitersEventuallyReturn /\ DecommitEventuallyCompletes
+WeakLiveness == DecommitEventuallyCompletes /\ NoBufferIdlesBesideAWaiter /\ NoWaiterSleepsThroughDecommit
 
 THEOREM Spec => []IInv              \* MemAllocator.cfg (Init => IInv), MemAllocatorIInv.cfg
 THEOREM Spec => []Safety            \* MemAllocator.cfg; IInv => Safety
 THEOREM Spec => NoSampleHandedOutUnlessCommitted /\ PropertiesChangeOnlyWhenIdle
 THEOREM FairSpec => Liveness        \* MemAllocator.cfg
+THEOREM WeakFairSpec => WeakLiveness    \* MemAllocatorWeakFair.cfg (not WaitersEventuallyReturn: MemAllocatorStarvation.cfg)
 
 (* For safety-only models with more threads. *)
 ThreadSymmetry == Permutations(Threads)

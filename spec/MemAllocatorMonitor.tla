@@ -612,6 +612,18 @@ WaitersEventuallyReturn ==
 DecommitEventuallyCompletes ==
     decommitPending ~> ~decommitPending
 
+(* What holds under WeakFairSpec (the non-fair lock), where a single      *)
+(* waiter may starve: system-wide progress (a free buffer does not idle   *)
+(* beside a waiter for ever: someone takes it, or the allocator is        *)
+(* decommitted), no waiter sleeps through a decommit, and pending          *)
+(* decommits complete (MemAllocatorMonitorWeakFair).                       *)
+NoBufferIdlesBesideAWaiter ==
+    committed /\ freeList # << >> /\ Blocked # {}
+        ~> ~committed \/ freeList = << >> \/ Blocked = {}
+
+NoWaiterSleepsThroughDecommit ==
+    \A t \in Threads : pc[t] = "awaitBuffer" /\ ~committed ~> pc[t] # "awaitBuffer" \/ committed
+
 (* The contract's fairness, through the mapping.  FairSpec does NOT imply  *)
 (* it (MemAllocatorMonitorFairRefinement, an expected counterexample):     *)
 (* once a thread's wait is cancelled by an interrupt its outcome is fixed  *)
@@ -690,12 +702,14 @@ Safety ==
     /\ BuffersConserved /\ SelfReferenceWhileAllocated
     /\ DecommitPendingOnlyWhileSamplesOut /\ NeverDestroyedWithSamplesOut
 Liveness == WaitersEventuallyReturn /\ DecommitEventuallyCompletes
+WeakLiveness == DecommitEventuallyCompletes /\ NoBufferIdlesBesideAWaiter /\ NoWaiterSleepsThroughDecommit
 
 THEOREM Spec => []IInv              \* MemAllocatorMonitor.cfg (Init => IInv), MemAllocatorMonitorIInv.cfg
 THEOREM Spec => []Safety            \* MemAllocatorMonitor.cfg; IInv => Safety
 THEOREM Spec => Abs!Spec            \* RefinementInit, RefinesMemAllocator
 THEOREM Spec => UntimedWaitsNeverTimeOut
 THEOREM FairSpec => Liveness        \* MemAllocatorMonitor.cfg
+THEOREM WeakFairSpec => WeakLiveness    \* MemAllocatorMonitorWeakFair.cfg (not WaitersEventuallyReturn: ...Starvation.cfg)
 
 (* For safety-only models with more threads.                               *)
 ThreadSymmetry == Permutations(Threads)

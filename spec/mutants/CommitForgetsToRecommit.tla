@@ -9,11 +9,12 @@
 (*   -         committed = true;                                           *)
 (*         }                                                               *)
 (*                                                                         *)
-(* Every monitor invariant still holds: the allocator just sits            *)
+(* At first no monitor invariant notices: the allocator just sits          *)
 (* decommitted, holding its memory and self-reference, and Commit returns  *)
-(* S_OK without committing.  Only the contract sees it: its Commit from a  *)
-(* pending decommit commits.                                               *)
-(* Expected: Action property RefinesMemAllocator.                          *)
+(* S_OK without committing.  The contract sees it at once: its Commit from *)
+(* a pending decommit commits.  Expected: Action property                  *)
+(* RefinesMemAllocator first; with -continue also BuffersConserved and     *)
+(* TypeOK (a later Commit allocates anew under the samples still out).     *)
 (***************************************************************************)
 EXTENDS MemAllocatorMonitor
 
