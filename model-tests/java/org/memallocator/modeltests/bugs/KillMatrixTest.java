@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
@@ -348,7 +349,10 @@ public class KillMatrixTest {
 
     private static List<SeededBug> selectedBugs() {
         Set<String> only = csv("memallocator.killmatrix.variants");
-        return SeededBugs.ALL.stream().filter(b -> only.isEmpty() || only.contains(b.name())).toList();
+        boolean longBudget = "long".equals(System.getProperty("memallocator.budget"));
+        return Stream.concat(SeededBugs.ALL.stream(),
+                        longBudget || !only.isEmpty() ? SeededBugs.MONITOR_LOST_WAKEUPS.stream() : Stream.empty())
+                .filter(b -> only.isEmpty() || only.contains(b.name())).toList();
     }
 
     private static Set<String> csv(String property) {

@@ -162,8 +162,15 @@ public final class SeededBugs {
                         lock.unlock();
                     }
                     return refs; // read without the lock
-                    """)),
+                    """)));
 
+    /**
+     * Lost wake-ups that need two waiters and two wake-ups in flight at once: only the
+     * monitor-level checks see them (the two-waiter scenarios of {@code BlockingGetBufferLincheckTest};
+     * the contract's graph does not record which waiter was signalled). Each needs a full matrix row
+     * (about 3 minutes), so the kill matrix runs them in {@code -Plong} only.
+     */
+    public static final List<SeededBug> MONITOR_LOST_WAKEUPS = List.of(
             new SeededBug("ReleaseSignalsOnlyIntoEmptyFreeList",
                     "A final release signals a waiter only when the free list was empty before "
                             + "the push ('the others were woken already'): two buffers that come "

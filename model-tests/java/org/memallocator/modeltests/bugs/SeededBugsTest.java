@@ -25,7 +25,7 @@ import org.memallocator.MonitorMemAllocator;
 class SeededBugsTest {
 
     static Stream<SeededBug> bugs() {
-        return Stream.concat(SeededBugs.ALL.stream(), SeededBugs.MORE_CLASSES.stream());
+        return Stream.of(SeededBugs.ALL, SeededBugs.MORE_CLASSES, SeededBugs.MONITOR_LOST_WAKEUPS).flatMap(List::stream);
     }
 
     @Test
