@@ -40,7 +40,7 @@ class ReadmeUsageTest {
             data.put("hello".getBytes(StandardCharsets.US_ASCII));
             sample.setActualDataLength(data.position());
             sample.release();                                  // final release: the buffer goes back
-            allocator.decommit();                              // memory goes once every sample is back
+            allocator.decommit();                              // the buffers go once every sample is back
         }
     }
 
