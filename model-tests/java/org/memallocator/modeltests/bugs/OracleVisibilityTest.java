@@ -55,8 +55,13 @@ class OracleVisibilityTest {
 
     @BeforeAll
     static void generate() {
+        vectors = smallVectorSet();
+    }
+
+    /** The vectors of a small model (two threads, one buffer, references up to 1), by file name. */
+    static Map<String, ObjectNode> smallVectorSet() {
         MemAllocatorModel small = new MemAllocatorModel(List.of("t1", "t2"), 1, 1);
-        vectors = VectorGenerator.graphVectors(StateGraph.explore(small).withoutDuplicates(), small,
+        return VectorGenerator.graphVectors(StateGraph.explore(small).withoutDuplicates(), small,
                 "MemAllocator.tla", "small").files();
     }
 

@@ -14,9 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.memallocator.MemAllocator;
-import org.memallocator.graph.StateGraph;
-import org.memallocator.model.MemAllocatorModel;
-import org.memallocator.oracle.VectorGenerator;
 import org.memallocator.oracle.VectorRunner;
 
 /**
@@ -34,9 +31,7 @@ class RunnerProfilesTest {
 
     @BeforeAll
     static void generate() {
-        MemAllocatorModel small = new MemAllocatorModel(List.of("t1", "t2"), 1, 1);
-        vectors = VectorGenerator.graphVectors(StateGraph.explore(small).withoutDuplicates(), small,
-                "MemAllocator.tla", "small").files();
+        vectors = OracleVisibilityTest.smallVectorSet();
     }
 
     private static SeededBug bug(String name) {
