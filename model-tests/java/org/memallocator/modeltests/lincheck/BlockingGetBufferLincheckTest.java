@@ -94,6 +94,28 @@ public class BlockingGetBufferLincheckTest {
         }
     }
 
+    /**
+     * Two getters blocked (or about to block) on an allocator of {@code count} buffers, every one of
+     * them out: {@code held} are the samples taken, {@code first} and {@code second} the getters'
+     * outcomes, {@code threads} their threads.
+     */
+    private record TwoWaitingGetters(MemAllocator a, MediaSample[] held, Outcome first, Outcome second,
+                                     Thread[] threads) {
+
+        static TwoWaitingGetters start(MemAllocator fresh, int count) {
+            MemAllocator a = committed(fresh, count);
+            MediaSample[] held = new MediaSample[count];
+            for (int i = 0; i < count; i++) {
+                held[i] = take(a);
+            }
+            Outcome first = new Outcome();
+            Outcome second = new Outcome();
+            Thread g1 = call(first, () -> a.getBuffer(0));
+            Thread g2 = call(second, () -> a.getBuffer(0));
+            return new TwoWaitingGetters(a, held, first, second, new Thread[] {g1, g2});
+        }
+    }
+
     /** Model-checks {@code body} on a fresh allocator of the implementation under test per invocation. */
     private static void run(String scenario, Consumer<MemAllocator> body) {
         Budget b = Budget.current();
@@ -129,19 +151,18 @@ public class BlockingGetBufferLincheckTest {
     @Order(1)
     public void decommitWakesEveryBlockedGetter() {
         run("decommit wakes every blocked getter", fresh -> {
-            MemAllocator a = committed(fresh, 1);
-            MediaSample held = take(a);
-            Outcome first = new Outcome();
-            Outcome second = new Outcome();
-            Thread g1 = call(first, () -> a.getBuffer(0));
-            Thread g2 = call(second, () -> a.getBuffer(0));
+            TwoWaitingGetters w = TwoWaitingGetters.start(fresh, 1);
+            MemAllocator a = w.a();
+            Outcome first = w.first();
+            Outcome second = w.second();
             Thread decommitter = start(a::decommit);
-            join(g1, g2, decommitter);
+            join(w.threads());
+            join(decommitter);
             check("VFW_E_NOT_COMMITTED".equals(first.failure) && "VFW_E_NOT_COMMITTED".equals(second.failure),
                     "getters ended with " + first + " and " + second);
             check(!a.isCommitted() && a.isDecommitPending() && a.outstandingCount() == 1
                     && a.waitingCount() == 0, "after decommit with a sample out: " + state(a));
-            check(held.release() == 0, "the held sample's count");
+            check(w.held()[0].release() == 0, "the held sample's count");
             check(!a.isDecommitPending() && a.freeCount() == 0 && a.outstandingCount() == 0,
                     "after the last release: " + state(a));
         });
@@ -243,18 +264,16 @@ public class BlockingGetBufferLincheckTest {
     @Order(7)
     public void twoReleasesWakeBothBlockedGetters() {
         run("two releases wake two blocked getters", fresh -> {
-            MemAllocator a = committed(fresh, 2);
-            MediaSample first = take(a);
-            MediaSample second = take(a);
-            Outcome g1 = new Outcome();
-            Outcome g2 = new Outcome();
-            Thread getter1 = call(g1, () -> a.getBuffer(0));
-            Thread getter2 = call(g2, () -> a.getBuffer(0));
+            TwoWaitingGetters w = TwoWaitingGetters.start(fresh, 2);
+            MemAllocator a = w.a();
+            Outcome g1 = w.first();
+            Outcome g2 = w.second();
             Thread releaser = start(() -> {
-                first.release();
-                second.release();
+                w.held()[0].release();
+                w.held()[1].release();
             });
-            join(getter1, getter2, releaser);
+            join(w.threads());
+            join(releaser);
             check(g1.sample != null && g2.sample != null && g1.sample != g2.sample,
                     "the getters ended with " + g1 + " and " + g2);
             check(a.outstandingCount() == 2 && a.freeCount() == 0 && a.waitingCount() == 0,
@@ -277,16 +296,14 @@ public class BlockingGetBufferLincheckTest {
     @Order(8)
     public void releaseRacingDecommitLeavesNoGetterAsleep() {
         run("a release racing a decommit, two blocked getters", fresh -> {
-            MemAllocator a = committed(fresh, 2);
-            MediaSample first = take(a);
-            MediaSample second = take(a);
-            Outcome g1 = new Outcome();
-            Outcome g2 = new Outcome();
-            Thread getter1 = call(g1, () -> a.getBuffer(0));
-            Thread getter2 = call(g2, () -> a.getBuffer(0));
-            Thread releaser = start(first::release);
+            TwoWaitingGetters w = TwoWaitingGetters.start(fresh, 2);
+            MemAllocator a = w.a();
+            Outcome g1 = w.first();
+            Outcome g2 = w.second();
+            Thread releaser = start(w.held()[0]::release);
             Thread decommitter = start(a::decommit);
-            join(getter1, getter2, releaser, decommitter);
+            join(w.threads());
+            join(releaser, decommitter);
             int samples = 0;
             for (Outcome g : new Outcome[] {g1, g2}) {
                 check(g.sample != null || "VFW_E_NOT_COMMITTED".equals(g.failure), "a getter ended with " + g);
@@ -295,7 +312,7 @@ public class BlockingGetBufferLincheckTest {
             check(samples <= 1, "both getters got a sample from one released buffer");
             check(!a.isCommitted() && a.isDecommitPending() && a.waitingCount() == 0
                     && a.outstandingCount() == 1 + samples, "after the race: " + state(a));
-            second.release();
+            w.held()[1].release();
             for (Outcome g : new Outcome[] {g1, g2}) {
                 if (g.sample != null) {
                     g.sample.release();
