@@ -91,6 +91,28 @@ public final class LimitsProbe {
         MonitorMemAllocator allocator = new MonitorMemAllocator();
         allocator.setProperties(new AllocatorProperties(32, 1 << 20, 1, 0));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread committer = commitUntilInDirectAllocation(allocator, thrown);
+        if (committer == null) {
+            return "never saw the commit in its direct allocation (" + thrown.get() + ")";
+        }
+        int free = allocator.freeCount();
+        boolean stillAllocating = inDirectAllocation(committer);
+        committer.join(10_000);
+        if (!stillAllocating) {
+            return "freeCount() (" + free + ") waited for the commit's allocation to end";
+        }
+        Throwable t = thrown.get();
+        return t instanceof MemAllocatorException e && e.hresult() == HResult.E_OUTOFMEMORY ? null
+                : "the commit over the direct-memory cap gave " + t;
+    }
+
+    /**
+     * Starts {@code allocator.commit()} on a thread named "committer" (what it throws goes to
+     * {@code thrown}) and returns that thread once it is seen inside the JDK's direct allocation;
+     * null if it ends, or is not seen there within 10 s.
+     */
+    private static Thread commitUntilInDirectAllocation(MonitorMemAllocator allocator,
+                                                        AtomicReference<Throwable> thrown) {
         Thread committer = new Thread(() -> {
             try {
                 allocator.commit();
@@ -102,19 +124,11 @@ public final class LimitsProbe {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!inDirectAllocation(committer)) {
             if (System.nanoTime() > deadline || !committer.isAlive()) {
-                return "never saw the commit in its direct allocation (" + thrown.get() + ")";
+                return null;
             }
             Thread.onSpinWait();
         }
-        int free = allocator.freeCount();
-        boolean stillAllocating = inDirectAllocation(committer);
-        committer.join(10_000);
-        if (!stillAllocating) {
-            return "freeCount() (" + free + ") waited for the commit's allocation to end";
-        }
-        Throwable t = thrown.get();
-        return t instanceof MemAllocatorException e && e.hresult() == HResult.E_OUTOFMEMORY ? null
-                : "the commit over the direct-memory cap gave " + t;
+        return committer;
     }
 
     /**
@@ -131,20 +145,9 @@ public final class LimitsProbe {
         allocator.setSpecTrace(steps::add);
         allocator.setProperties(new AllocatorProperties(32, 1 << 20, 1, 0));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread committer = new Thread(() -> {
-            try {
-                allocator.commit();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        }, "committer");
-        committer.start();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!inDirectAllocation(committer)) {
-            if (System.nanoTime() > deadline || !committer.isAlive()) {
-                return "never saw the commit in its direct allocation (" + thrown.get() + ")";
-            }
-            Thread.onSpinWait();
+        Thread committer = commitUntilInDirectAllocation(allocator, thrown);
+        if (committer == null) {
+            return "never saw the commit in its direct allocation (" + thrown.get() + ")";
         }
         try {
             allocator.setProperties(new AllocatorProperties(2, 64, 1, 0));
