@@ -91,7 +91,8 @@ class VectorsFromTlcTest {
         JsonNode graph = index.get("graph");
         JsonNode c = index.get("coverage");
         assertEquals("MemAllocatorGen.cfg", index.at("/generatedFrom/config").asText());
-        assertEquals(graph.get("quiescentStates").asInt(), graph.get("quiescentStatesReachableWithInterrupts").asInt());
+        assertEquals(graph.get("quiescentStates").asInt() - graph.get("quiescentStatesWithATimedWaiter").asInt(),
+                graph.get("quiescentStatesReachableWithInterrupts").asInt(), graph.toString());
         assertEquals(graph.get("states").asInt(), c.get("statesCovered").asInt(), c.toString());
         assertEquals(graph.get("transitions").asInt(), c.get("transitionsCovered").asInt(), c.toString());
         assertEquals(0, c.get("transitionsNotCovered").size(), c.toString());
@@ -102,7 +103,6 @@ class VectorsFromTlcTest {
 
     @Test
     void noCoreVectorIsLongerThanTheBound() throws IOException {
-        assertTrue(VectorGenerator.CORE_VECTOR_STEPS <= CORE_VECTOR_BOUND, "the generator's bound");
         int core = 0;
         int longest = 0;
         for (JsonNode v : new ObjectMapper().readTree(dir.resolve("a/index.json").toFile()).get("vectors")) {
@@ -115,6 +115,7 @@ class VectorsFromTlcTest {
             }
         }
         assertTrue(core > 1000, core + " core vectors");
+        assertTrue(VectorGenerator.CORE_VECTOR_STEPS <= CORE_VECTOR_BOUND, "the generator's bound");
         System.out.println(core + " core vectors, the longest " + longest + " steps");
     }
 
