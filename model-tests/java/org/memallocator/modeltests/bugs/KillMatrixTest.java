@@ -164,7 +164,7 @@ public class KillMatrixTest {
         return CLEAN.equals(implementation) ? 3 * TIMEOUT_SECONDS : TIMEOUT_SECONDS;
     }
 
-    private static Cell run(Checkers.Checker checker, String implementation,
+    static Cell run(Checkers.Checker checker, String implementation,
                             Supplier<MemAllocator> factory) throws Exception {
         AtomicInteger created = new AtomicInteger();
         Supplier<MemAllocator> supplied = checker.countsAllocators() ? new Counting(factory, created) : factory;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.memallocator.cli.Main;
+import org.memallocator.oracle.VectorGenerator;
 
 /**
  * The conformance vectors from TLC's state graph of {@code spec/MemAllocatorGen.cfg}, through the
@@ -97,6 +98,27 @@ class VectorsFromTlcTest {
         assertEquals(0, c.get("transitionsNotCovered").size(), c.toString());
     }
 
+    /** The most steps of a core vector: a failing core vector shows its first failure within about 50 steps. */
+    static final int CORE_VECTOR_BOUND = 50;
+
+    @Test
+    void noCoreVectorIsLongerThanTheBound() throws IOException {
+        int core = 0;
+        int longest = 0;
+        for (JsonNode v : new ObjectMapper().readTree(dir.resolve("a/index.json").toFile()).get("vectors")) {
+            if (v.get("file").asText().startsWith("core-")) {
+                core++;
+                longest = Math.max(longest, v.get("steps").asInt());
+                assertTrue(v.get("steps").asInt() <= CORE_VECTOR_BOUND, v.toString());
+                JsonNode file = new ObjectMapper().readTree(dir.resolve("a").resolve(v.get("file").asText()).toFile());
+                assertEquals(v.get("steps").asInt(), file.get("steps").size(), v.toString());
+            }
+        }
+        assertTrue(core > 1000, core + " core vectors");
+        assertTrue(VectorGenerator.CORE_VECTOR_STEPS <= CORE_VECTOR_BOUND, "the generator's bound");
+        System.out.println(core + " core vectors, the longest " + longest + " steps");
+    }
+
     /** PORTING.md section 4 gives the count each runner profile can run: the index's, to the vector. */
     @Test
     void portingGivesEachRunnerProfilesCount() throws IOException {
@@ -111,6 +133,17 @@ class VectorsFromTlcTest {
                 "| + interrupts (`interrupt`) | " + String.format(Locale.ROOT, "%,d |", all))) {
             assertTrue(porting.contains(row), "PORTING.md section 4 should have the row " + row);
         }
+    }
+
+    /** Every vector count of README.md and PORTING.md is the set's: {@code scripts/update-vector-counts.py --check}. */
+    @Test
+    void theDocumentsGiveTheSetsCounts() throws Exception {
+        assumeTrue(python(), "python3 is not on the PATH");
+        Process p = new ProcessBuilder("python3", REPO.resolve("scripts/update-vector-counts.py").toString(), "--check",
+                dir.resolve("a").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), out);
+        assertEquals(0, p.exitValue(), "rewrite them with: python3 scripts/update-vector-counts.py\n" + out);
     }
 
     @Test

@@ -98,6 +98,35 @@ public final class PathCover {
     }
 
     /**
+     * {@code paths} cut so that none is longer than {@code maxLength} edges, covering the same
+     * edges: a path too long keeps its first {@code maxLength} edges; each further piece is a
+     * shortest path from the initial state to where the previous piece stopped (its
+     * {@link StateGraph#pathTo breadth-first tree path}), then the next stretch of the path, as
+     * much of it as fits. A piece always takes at least one edge of the stretch, so a state deeper
+     * than {@code maxLength - 1} would give a piece longer than the bound.
+     */
+    public static List<List<StateGraph.Edge>> cut(StateGraph g, List<List<StateGraph.Edge>> paths, int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength " + maxLength);
+        }
+        List<List<StateGraph.Edge>> pieces = new ArrayList<>();
+        for (List<StateGraph.Edge> path : paths) {
+            List<StateGraph.Edge> piece = new ArrayList<>();
+            int done = 0;
+            do {
+                int end = done + Math.min(path.size() - done, Math.max(1, maxLength - piece.size()));
+                piece.addAll(path.subList(done, end));
+                pieces.add(piece);
+                done = end;
+                if (done < path.size()) {
+                    piece = new ArrayList<>(g.pathTo(path.get(done).from()));
+                }
+            } while (done < path.size());
+        }
+        return pieces;
+    }
+
+    /**
      * The edge-coverage-first walk over the usable (not avoided) edges. Irreversible steps (Close,
      * or a first call that leaves the all-{@code "NONE"} results for ever) split the graph into
      * strongly connected components; a walk finishes the uncovered edges inside its current

@@ -54,7 +54,9 @@ import org.memallocator.tlc.TlcResult;
  * the spec state at that point).
  *
  * <p><b>Coverage.</b> {@link PathCover} covers every core macro step (and so every quiescent state
- * they reach) of the graph: the {@code core-NNNN} vectors. The other steps need something not
+ * they reach) of the graph: the {@code core-NNNN} vectors, each at most {@value #CORE_VECTOR_STEPS}
+ * steps long (a longer path of the cover goes on in a vector of its own, after a shortest path
+ * to where the previous one stopped). The other steps need something not
  * every port has, and come in vectors of their own, marked with {@code requires}: {@code "timeout"},
  * the Java timed GetBuffer that blocks and times out ({@code GetBufferBlocks} then
  * {@code WaitTimedOut}; {@code timed-NNNN}: a shortest path to the step, then the step);
@@ -77,11 +79,14 @@ public final class VectorGenerator {
     /** The length after which a hold path takes no more detours (see {@link PathCover#cover}). */
     static final int HOLD_PATH_STEPS = 40;
 
-    /**
-     * The length after which a core or interrupt path takes no more detours: short vectors, so
-     * that a failing one shows its first failure within about this many steps.
-     */
+    /** The length after which a core or interrupt path takes no more detours (see {@link PathCover#cover}). */
     static final int MACRO_PATH_STEPS = 40;
+
+    /**
+     * The most steps of a core vector, its closing Decommit included, so that a failing one shows
+     * its first failure within this many: a longer path of the cover is {@link PathCover#cut cut}.
+     */
+    public static final int CORE_VECTOR_STEPS = 50;
 
     /** The timeout of the timed GetBuffer calls that must time out. */
     public static final int TIMED_WAIT_MS = 5;
@@ -222,13 +227,13 @@ public final class VectorGenerator {
             boolean[] core = reachable(EnumSet.of(Kind.CORE));
             Map<String, ArrayDeque<Macro>> byKey = new HashMap<>();
             StateGraph macroGraph = macroGraph(core, EnumSet.of(Kind.CORE), byKey);
-            List<List<Macro>> corePaths = cover(macroGraph, byKey);
+            List<List<Macro>> corePaths = cover(macroGraph, byKey, CORE_VECTOR_STEPS - 1); // 1: the cleanup
             // interrupts lead to states of their own: cover the graph with them, keep the paths that use one
             boolean[] withInterrupts = reachable(EnumSet.of(Kind.CORE, Kind.INTERRUPT));
             Map<String, ArrayDeque<Macro>> byKeyI = new HashMap<>();
             StateGraph interruptGraph = macroGraph(withInterrupts, EnumSet.of(Kind.CORE, Kind.INTERRUPT), byKeyI);
             List<List<Macro>> interruptPaths = new ArrayList<>();
-            for (List<Macro> path : cover(interruptGraph, byKeyI)) {
+            for (List<Macro> path : cover(interruptGraph, byKeyI, Integer.MAX_VALUE)) {
                 if (path.stream().anyMatch(m -> m.kind() == Kind.INTERRUPT)) {
                     interruptPaths.add(path);
                 }
@@ -665,15 +670,18 @@ public final class VectorGenerator {
             return StateGraph.fromDot(new DotGraph("quiescent macro graph", labels, List.of(0L), edges));
         }
 
-        /** {@link PathCover}'s paths through a macro graph, as macro steps; each duplicate edge once. */
-        private static List<List<Macro>> cover(StateGraph mg, Map<String, ArrayDeque<Macro>> byKey) {
+        /**
+         * {@link PathCover}'s paths through a macro graph, {@link PathCover#cut cut} to at most
+         * {@code maxLength} steps, as macro steps; each duplicate edge once.
+         */
+        private static List<List<Macro>> cover(StateGraph mg, Map<String, ArrayDeque<Macro>> byKey, int maxLength) {
             Map<String, ArrayDeque<Macro>> unused = new HashMap<>();
             byKey.forEach((k, v) -> unused.put(k, new ArrayDeque<>(v)));
             List<List<Macro>> paths = new ArrayList<>();
             BitSet all = new BitSet();
             all.set(0, mg.edges().size());
             List<List<StateGraph.Edge>> cover = mg.edges().isEmpty() ? List.of(List.of())
-                    : PathCover.cover(mg, all, new BitSet(), MACRO_PATH_STEPS);
+                    : PathCover.cut(mg, PathCover.cover(mg, all, new BitSet(), MACRO_PATH_STEPS), maxLength);
             for (List<StateGraph.Edge> path : cover) {
                 List<Macro> macros = new ArrayList<>();
                 for (StateGraph.Edge e : path) {
@@ -872,7 +880,9 @@ public final class VectorGenerator {
             untilSteps();
             String kind = name.substring(0, name.indexOf('-'));
             String description = switch (kind) {
-                case "core" -> "Path " + (number + 1) + " of the cover of the spec's quiescent macro steps";
+                case "core" -> "Path " + (number + 1) + " of the cover of the spec's quiescent macro steps (a long"
+                        + " path of the cover is cut: a shortest path to where its previous piece stopped, then the"
+                        + " next stretch)";
                 case "wakeall" -> "A shortest path to a state in which every thread is blocked in GetBuffer; the "
                         + "driver's Decommit must wake them all";
                 case "timed" -> "A shortest path, then a timed GetBuffer that blocks and times out";

@@ -99,6 +99,48 @@ class PathCoverTest {
         assertNotEquals(split[1], split[2]);
     }
 
+    @Test
+    void cuttingKeepsEveryEdgeAndStartsEachPieceWithAShortestPath() {
+        List<List<StateGraph.Edge>> paths = PathCover.cover(GRAPH);
+        int longest = paths.stream().mapToInt(List::size).max().orElseThrow();
+        int bound = 12;
+        assertTrue(longest > bound, "the cover has a path to cut: " + longest);
+        List<List<StateGraph.Edge>> pieces = PathCover.cut(GRAPH, paths, bound);
+        Set<StateGraph.Edge> before = new HashSet<>();
+        paths.forEach(before::addAll);
+        Set<StateGraph.Edge> after = new HashSet<>();
+        pieces.forEach(after::addAll);
+        assertEquals(before, after, "the same edges, so the same states");
+        assertTrue(pieces.size() > paths.size());
+        for (List<StateGraph.Edge> piece : pieces) {
+            assertTrue(piece.size() <= bound, piece.size() + " edges");
+            int at = 0;
+            for (StateGraph.Edge e : piece) {
+                assertEquals(at, e.from(), "a connected path from the initial state");
+                at = e.to();
+            }
+        }
+        assertEquals(paths, PathCover.cut(GRAPH, paths, longest), "nothing to cut");
+        assertEquals(List.of(List.of()), PathCover.cut(GRAPH, List.of(List.of()), 5), "the empty path stays");
+        assertEquals(List.of(List.of("A", "B", "C"), List.of("A", "D", "E")),
+                cutWalk(3, "1 A 2", "2 B 3", "3 C 2", "2 D 4", "4 E 2"),
+                "each piece after the first starts with a shortest path to where the last one stopped");
+        assertEquals(List.of(List.of("A", "B"), List.of("A", "B", "C")), cutWalk(2, "1 A 2", "2 B 3", "3 C 4"),
+                "a piece takes at least one edge, even after a shortest path as long as the bound");
+    }
+
+    /** The actions of the cover of a chain graph's single path, cut to {@code maxLength}. */
+    private static List<List<String>> cutWalk(int maxLength, String... edges) {
+        String[][] states = java.util.Arrays.stream(edges)
+                .flatMap(e -> java.util.stream.Stream.of(e.split(" ")[0], e.split(" ")[2]))
+                .distinct()
+                .map(id -> new String[] {id, "x = " + id})
+                .toArray(String[][]::new);
+        StateGraph g = StateGraph.fromDot(StateGraphTest.dot(states, edges));
+        return PathCover.cut(g, PathCover.cover(g), maxLength).stream()
+                .map(p -> p.stream().map(StateGraph.Edge::action).toList()).toList();
+    }
+
     // ------------------------------------------------------------ the walker's rules, on small graphs
 
     /**
