@@ -75,6 +75,18 @@ public final class HistoryChecker {
     /** The default time budget. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(10);
 
+    /** The most thread names of a history the depth-first search ({@link DepthFirstSearch}) is tried on. */
+    public static final int DEPTH_FIRST_THREADS = 256;
+
+    /** The most events of a history file that is read whole for the depth-first search. */
+    public static final int DEPTH_FIRST_EVENTS = 200_000;
+
+    /** The depth-first search gives up after this many configurations per operation (plus a thousand). */
+    static final int DEPTH_FIRST_PER_OPERATION = 8;
+
+    /** The configurations the last depth-first search visited before it gave up (counted in the verdict). */
+    private long depthFirstExplored;
+
     /** Histories with at most this many operations get a witness order with a linearizable verdict. */
     static final int WITNESS_LIMIT = 100_000;
 
@@ -140,7 +152,12 @@ public final class HistoryChecker {
         events.forEach(shape::add);
         shape.end(history.operations().stream().filter(History.Operation::pending).map(History.Operation::index)
                 .toList());
-        Run run = new Run(shape, history.operations().size() <= WITNESS_LIMIT);
+        long start = System.nanoTime();
+        Verdict found = depthFirst(shape, history, start);
+        if (found != null) {
+            return found;
+        }
+        Run run = new Run(shape, history.operations().size() <= WITNESS_LIMIT, start);
         for (History.Event e : events) {
             if (!run.step(e)) {
                 break;
@@ -165,7 +182,14 @@ public final class HistoryChecker {
             shape.settleMs = in.settleMs();
         }
         shape.end(pending);
-        Run run = new Run(shape, false);
+        long start = System.nanoTime();
+        if (shape.events <= DEPTH_FIRST_EVENTS && shape.threads.size() <= DEPTH_FIRST_THREADS) {
+            Verdict found = depthFirst(shape, History.read(file), start);
+            if (found != null) {
+                return found;
+            }
+        }
+        Run run = new Run(shape, false, start);
         long settleMs;
         try (History.Stream in = History.Stream.open(file)) {
             Lookahead ahead = new Lookahead(in, new HashSet<>(pending));
@@ -177,6 +201,38 @@ public final class HistoryChecker {
             settleMs = shape.settleMs;
         }
         return run.finish(settleMs);
+    }
+
+    /**
+     * The depth-first search's verdict on {@code history} if it found an explaining order within
+     * its limits; null if it did not (the streamed search then decides), or if the history has too
+     * many thread names for it.
+     */
+    private Verdict depthFirst(Shape shape, History history, long start) {
+        depthFirstExplored = 0;
+        if (shape.threads.size() > DEPTH_FIRST_THREADS) {
+            return null;
+        }
+        long limit = Math.min(budget == AUTO_BUDGET ? Long.MAX_VALUE : budget,
+                DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L));
+        DepthFirstSearch search = new DepthFirstSearch(new Model(shape.maxBuffers), history, limit,
+                start + timeBudget.toNanos());
+        List<Integer> order = search.run();
+        if (order == null) {
+            depthFirstExplored = search.explored();
+            return null;
+        }
+        long pending = history.operations().stream().filter(History.Operation::pending).count();
+        String note = "";
+        if (pending > 0) {
+            note = history.settleMs() == History.NO_END_MARKER ? "pending calls accepted: no end-of-recording marker ("
+                    + pending + " calls never returned, and may not have been due to)"
+                    : pending + " pending calls still waiting after the settle period of " + history.settleMs()
+                    + " ms, as the spec allows";
+        }
+        return new Verdict(Verdict.Outcome.LINEARIZABLE, shape.source, shape.events, shape.operations,
+                shape.threads.size(), search.explored(), Duration.ofNanos(System.nanoTime() - start),
+                shape.operations <= WITNESS_LIMIT ? order : List.of(), null, note);
     }
 
     // ------------------------------------------------------------ the first pass
@@ -493,8 +549,24 @@ public final class HistoryChecker {
         }
     }
 
-    /** An open call placed next. */
-    private record Placed(History.Operation op) {
+    /** The open calls placed next: one, or every read-only one that can take effect. */
+    private record Placed(List<History.Operation> ops) {
+        Placed(History.Operation op) {
+            this(List.of(op));
+        }
+    }
+
+    /**
+     * What decides whether a GetBuffer that got no sample can take effect in a state: its outcome
+     * and its flags ({@link #getBuffer}). Many open calls share one (a hundred waiters woken by one
+     * Decommit), so it is asked once per state.
+     */
+    private record Waiter(String hr, boolean noWait, boolean timed) {
+        /** The key of {@code o}, or null if it is not a completed GetBuffer that got no sample. */
+        static Waiter of(History.Operation o) {
+            return o.op() == Op.GetBuffer && !o.pending() && !o.outcome().ok()
+                    ? new Waiter(o.outcome().hr(), o.call().noWait(), o.call().timed()) : null;
+        }
     }
 
     /** An order found so far, newest operation first; shared between configurations. */
@@ -510,7 +582,7 @@ public final class HistoryChecker {
         private final Packer packer;
         private final long maxConfigs;
         private final long deadline;
-        private final long start = System.nanoTime();
+        private final long start;
         private final boolean witness;
         /** The open call in each slot, or null; a slot is a bit of a configuration. */
         private final History.Operation[] slots;
@@ -535,9 +607,11 @@ public final class HistoryChecker {
         private History.Event at;
         private Verdict.Failure failure;
 
-        Run(Shape shape, boolean witness) {
+        Run(Shape shape, boolean witness, long start) {
             this.shape = shape;
             this.witness = witness;
+            this.start = start;
+            this.explored = depthFirstExplored;
             this.m = new Model(shape.maxBuffers);
             this.slots = new History.Operation[Math.max(1, shape.maxOpen)];
             this.decommitBefore = new History.Operation[slots.length];
@@ -630,7 +704,7 @@ public final class HistoryChecker {
                 }
                 for (Map.Entry<Key, Placed> child : successors(st, bits, s).entrySet()) {
                     Key k = child.getKey();
-                    if (seen.putIfAbsent(k, link(chain, child.getValue().op())) == null) {
+                    if (seen.putIfAbsent(k, link(chain, child.getValue().ops())) == null) {
                         work.push(k);
                     }
                 }
@@ -645,22 +719,33 @@ public final class HistoryChecker {
         }
 
         /**
-         * The configurations one more open call (not slot {@code s}) taking effect leads to. A
-         * completed read-only call that can take effect now is the only child: a configuration
-         * that places it later can place it now instead, with every other step unchanged.
+         * The configurations one more open call (not slot {@code s}) taking effect leads to. If
+         * completed read-only calls can take effect now, the only child places all of them at once:
+         * a configuration that places one later can place it now instead, with every other step
+         * unchanged (it changes nothing), and one at a time they would be a chain of configurations
+         * each as long as the calls open.
          */
         private Map<Key, Placed> successors(CheckerState st, long[] bits, int s) {
             Map<Key, Placed> out = new LinkedHashMap<>();
+            long[] placed = bits;
+            List<History.Operation> readOnly = new ArrayList<>();
+            Map<Waiter, Boolean> canWait = new HashMap<>();
             for (int p = 0; p < slots.length; p++) {
                 History.Operation o = slots[p];
                 if (p == s || o == null || isSet(bits, p) || o.pending() || !readOnly(o)) {
                     continue;
                 }
-                CheckerState after = apply(m, st, o);
-                if (after != null) {
-                    out.put(new Key(packer.pack(after, with(bits, p))), new Placed(o));
-                    return out;
+                Waiter w = Waiter.of(o);
+                boolean can = w == null ? apply(m, st, o) != null
+                        : canWait.computeIfAbsent(w, k -> apply(m, st, o) != null);
+                if (can) {
+                    placed = with(placed, p);
+                    readOnly.add(o);
                 }
+            }
+            if (!readOnly.isEmpty()) {
+                out.put(new Key(packer.pack(st, placed)), new Placed(readOnly));
+                return out;
             }
             for (int p = 0; p < slots.length; p++) {
                 History.Operation o = slots[p];
@@ -768,6 +853,14 @@ public final class HistoryChecker {
 
         private Chain link(Chain chain, History.Operation o) {
             return witness ? new Chain(o.index(), chain) : Chain.START;
+        }
+
+        private Chain link(Chain chain, List<History.Operation> ops) {
+            Chain c = chain;
+            for (History.Operation o : ops) {
+                c = link(c, o);
+            }
+            return c;
         }
 
         private void remember(History.Operation o) {
@@ -926,7 +1019,7 @@ public final class HistoryChecker {
             }
         }
 
-        /** Why the spec would have let pending {@code p} return in state {@code st}, or null if it may still wait. */
+        /** Why the spec would have let pending {@code p} return in state {@code st}, or null if it may still wait ({@link #mayStillWait}). */
         private String whyDue(CheckerState st, History.Operation p, long settleMs) {
             State model = st.model;
             if (p.op() != Op.GetBuffer) {
@@ -967,6 +1060,17 @@ public final class HistoryChecker {
         private String by(History.Operation o) {
             return o == null ? "" : " by " + o.describe() + " (line " + o.returnLine() + ")";
         }
+    }
+
+    /**
+     * Whether pending {@code p} may still be waiting in {@code st} after a settle period of
+     * {@code settleMs}: a blocking GetBuffer (a timed one only with a timeout over half the settle
+     * period), the allocator open and committed, nothing free.
+     */
+    static boolean mayStillWait(CheckerState st, History.Operation p, long settleMs) {
+        State model = st.model;
+        return p.op() == Op.GetBuffer && !p.call().noWait() && model.clientRef() && model.committed()
+                && model.freeList().isEmpty() && !(p.call().timed() && p.call().timeoutMs() <= settleMs / 2);
     }
 
     private static boolean isSet(long[] bits, int s) {
