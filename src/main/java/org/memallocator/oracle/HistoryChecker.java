@@ -549,24 +549,8 @@ public final class HistoryChecker {
         }
     }
 
-    /** The open calls placed next: one, or every read-only one that can take effect. */
-    private record Placed(List<History.Operation> ops) {
-        Placed(History.Operation op) {
-            this(List.of(op));
-        }
-    }
-
-    /**
-     * What decides whether a GetBuffer that got no sample can take effect in a state: its outcome
-     * and its flags ({@link #getBuffer}). Many open calls share one (a hundred waiters woken by one
-     * Decommit), so it is asked once per state.
-     */
-    private record Waiter(String hr, boolean noWait, boolean timed) {
-        /** The key of {@code o}, or null if it is not a completed GetBuffer that got no sample. */
-        static Waiter of(History.Operation o) {
-            return o.op() == Op.GetBuffer && !o.pending() && !o.outcome().ok()
-                    ? new Waiter(o.outcome().hr(), o.call().noWait(), o.call().timed()) : null;
-        }
+    /** An open call placed next. */
+    private record Placed(History.Operation op) {
     }
 
     /** An order found so far, newest operation first; shared between configurations. */
@@ -704,7 +688,7 @@ public final class HistoryChecker {
                 }
                 for (Map.Entry<Key, Placed> child : successors(st, bits, s).entrySet()) {
                     Key k = child.getKey();
-                    if (seen.putIfAbsent(k, link(chain, child.getValue().ops())) == null) {
+                    if (seen.putIfAbsent(k, link(chain, child.getValue().op())) == null) {
                         work.push(k);
                     }
                 }
@@ -719,33 +703,22 @@ public final class HistoryChecker {
         }
 
         /**
-         * The configurations one more open call (not slot {@code s}) taking effect leads to. If
-         * completed read-only calls can take effect now, the only child places all of them at once:
-         * a configuration that places one later can place it now instead, with every other step
-         * unchanged (it changes nothing), and one at a time they would be a chain of configurations
-         * each as long as the calls open.
+         * The configurations one more open call (not slot {@code s}) taking effect leads to. A
+         * completed read-only call that can take effect now is the only child: a configuration
+         * that places it later can place it now instead, with every other step unchanged.
          */
         private Map<Key, Placed> successors(CheckerState st, long[] bits, int s) {
             Map<Key, Placed> out = new LinkedHashMap<>();
-            long[] placed = bits;
-            List<History.Operation> readOnly = new ArrayList<>();
-            Map<Waiter, Boolean> canWait = new HashMap<>();
             for (int p = 0; p < slots.length; p++) {
                 History.Operation o = slots[p];
                 if (p == s || o == null || isSet(bits, p) || o.pending() || !readOnly(o)) {
                     continue;
                 }
-                Waiter w = Waiter.of(o);
-                boolean can = w == null ? apply(m, st, o) != null
-                        : canWait.computeIfAbsent(w, k -> apply(m, st, o) != null);
-                if (can) {
-                    placed = with(placed, p);
-                    readOnly.add(o);
+                CheckerState after = apply(m, st, o);
+                if (after != null) {
+                    out.put(new Key(packer.pack(after, with(bits, p))), new Placed(o));
+                    return out;
                 }
-            }
-            if (!readOnly.isEmpty()) {
-                out.put(new Key(packer.pack(st, placed)), new Placed(readOnly));
-                return out;
             }
             for (int p = 0; p < slots.length; p++) {
                 History.Operation o = slots[p];
@@ -853,14 +826,6 @@ public final class HistoryChecker {
 
         private Chain link(Chain chain, History.Operation o) {
             return witness ? new Chain(o.index(), chain) : Chain.START;
-        }
-
-        private Chain link(Chain chain, List<History.Operation> ops) {
-            Chain c = chain;
-            for (History.Operation o : ops) {
-                c = link(c, o);
-            }
-            return c;
         }
 
         private void remember(History.Operation o) {
