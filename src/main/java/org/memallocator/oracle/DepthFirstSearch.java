@@ -30,7 +30,11 @@ final class DepthFirstSearch {
     private final long settleMs;
     private final long limit;
     private final long deadline;
-    private final Set<Key> visited = new HashSet<>();
+    /**
+     * The configurations visited, by a 64-bit hash of each: a collision could only make the search
+     * skip a configuration it has not seen, so miss an order, never accept a history wrongly.
+     */
+    private final Set<Long> visited = new HashSet<>();
     private final ArrayList<Frame> stack = new ArrayList<>();
 
     /**
@@ -67,7 +71,7 @@ final class DepthFirstSearch {
     List<Integer> run() {
         int[] start = new int[ops.length];
         Frame root = new Frame(start, key(start, m.init()), null);
-        visited.add(root.key);
+        visited.add(root.key.hash64);
         stack.add(root);
         if (done(root)) {
             return witness();
@@ -79,7 +83,7 @@ final class DepthFirstSearch {
                 stack.remove(stack.size() - 1);
                 continue;
             }
-            if (!visited.add(child.key)) {
+            if (!visited.add(child.key.hash64)) {
                 continue;
             }
             f.state = null; // decoded again if the search comes back to it
@@ -224,25 +228,19 @@ final class DepthFirstSearch {
         return eligible;
     }
 
-    /** A packed configuration as a hash key; the spec state is its first {@code stateWords} words. */
+    /** A packed configuration (the state, then each thread's progress; the packer reads only the state) and its hash. */
     private static final class Key {
         final long[] packed;
-        private final int hash;
+        final long hash64;
 
-        /** {@code k}: the packed state, then the progress (the packer reads only the state's words). */
-        Key(long[] k) {
-            this.packed = k;
-            this.hash = Arrays.hashCode(k);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && hash == k.hash && Arrays.equals(packed, k.packed);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
+        Key(long[] packed) {
+            this.packed = packed;
+            long h = 0;
+            for (long w : packed) { // configurations differ in a word or two: spread every bit over the hash
+                h = (h ^ w) * 0x9E37_79B9_7F4A_7C15L;
+                h ^= h >>> 29;
+            }
+            this.hash64 = h;
         }
     }
 

@@ -34,6 +34,13 @@ import org.memallocator.model.State;
  * {@code AM_GBF_NOWAIT}. AddRef and Release must return the sample's new count. Since every call
  * takes effect in one step, the spec needs one thread whatever the number of thread names.
  *
+ * <p><b>First try.</b> A history in memory, or a file small enough to read whole
+ * ({@link #depthFirstEvents}) with at most {@link #DEPTH_FIRST_THREADS} thread names, is first
+ * searched depth first for one order that explains it ({@link DepthFirstSearch}): a history from a
+ * sound implementation usually takes about one configuration per operation, however many calls
+ * wait at once. That search only accepts; if it finds no order within its limits, the streamed
+ * search below decides, and explains a failure.
+ *
  * <p><b>Search.</b> Lowe's just-in-time linearization, read in one pass over the events: the
  * checker keeps the <em>frontier</em>, every configuration the calls so far can have left (the
  * checker state, {@link CheckerState}, and which of the open calls have already taken effect, one
@@ -78,11 +85,20 @@ public final class HistoryChecker {
     /** The most thread names of a history the depth-first search ({@link DepthFirstSearch}) is tried on. */
     public static final int DEPTH_FIRST_THREADS = 256;
 
-    /** The most events of a history file that is read whole for the depth-first search. */
+    /** The most events of a history file that is read whole for the depth-first search (with a heap of 200 MB or more). */
     public static final int DEPTH_FIRST_EVENTS = 200_000;
 
+    /**
+     * The most events of a history file read whole for the depth-first search with a heap of
+     * {@code heapBytes}: {@link #DEPTH_FIRST_EVENTS}, or one per KB of heap if that is fewer (the
+     * history held and a configuration visited per operation take well under 1 KB an event).
+     */
+    static long depthFirstEvents(long heapBytes) {
+        return Math.min(DEPTH_FIRST_EVENTS, heapBytes / 1024);
+    }
+
     /** The depth-first search gives up after this many configurations per operation (plus a thousand). */
-    static final int DEPTH_FIRST_PER_OPERATION = 8;
+    static final int DEPTH_FIRST_PER_OPERATION = 100;
 
     /** The configurations the last depth-first search visited before it gave up (counted in the verdict). */
     private long depthFirstExplored;
@@ -183,7 +199,8 @@ public final class HistoryChecker {
         }
         shape.end(pending);
         long start = System.nanoTime();
-        if (shape.events <= DEPTH_FIRST_EVENTS && shape.threads.size() <= DEPTH_FIRST_THREADS) {
+        if (shape.events <= depthFirstEvents(Runtime.getRuntime().maxMemory())
+                && shape.threads.size() <= DEPTH_FIRST_THREADS) {
             Verdict found = depthFirst(shape, History.read(file), start);
             if (found != null) {
                 return found;
@@ -213,8 +230,9 @@ public final class HistoryChecker {
         if (shape.threads.size() > DEPTH_FIRST_THREADS) {
             return null;
         }
-        long limit = Math.min(budget == AUTO_BUDGET ? Long.MAX_VALUE : budget,
-                DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L));
+        // it holds a hash of each configuration visited (about 64 bytes with the set's entry)
+        long held = budget != AUTO_BUDGET ? budget : Runtime.getRuntime().maxMemory() / 4 / 64;
+        long limit = Math.min(held, DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L));
         DepthFirstSearch search = new DepthFirstSearch(new Model(shape.maxBuffers), history, limit,
                 start + timeBudget.toNanos());
         List<Integer> order = search.run();
