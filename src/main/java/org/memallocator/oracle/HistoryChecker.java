@@ -100,9 +100,6 @@ public final class HistoryChecker {
     /** The depth-first search gives up after this many configurations per operation (plus a thousand). */
     static final int DEPTH_FIRST_PER_OPERATION = 100;
 
-    /** The configurations the last depth-first search visited before it gave up (counted in the verdict). */
-    private long depthFirstExplored;
-
     /** Histories with at most this many operations get a witness order with a linearizable verdict. */
     static final int WITNESS_LIMIT = 100_000;
 
@@ -169,11 +166,11 @@ public final class HistoryChecker {
         shape.end(history.operations().stream().filter(History.Operation::pending).map(History.Operation::index)
                 .toList());
         long start = System.nanoTime();
-        Verdict found = depthFirst(shape, history, start);
-        if (found != null) {
-            return found;
+        FirstTry first = depthFirst(shape, history, start);
+        if (first.verdict() != null) {
+            return first.verdict();
         }
-        Run run = new Run(shape, history.operations().size() <= WITNESS_LIMIT, start);
+        Run run = new Run(shape, history.operations().size() <= WITNESS_LIMIT, start, first.explored());
         for (History.Event e : events) {
             if (!run.step(e)) {
                 break;
@@ -199,14 +196,15 @@ public final class HistoryChecker {
         }
         shape.end(pending);
         long start = System.nanoTime();
+        FirstTry first = new FirstTry(null, 0);
         if (shape.events <= depthFirstEvents(Runtime.getRuntime().maxMemory())
                 && shape.threads.size() <= DEPTH_FIRST_THREADS) {
-            Verdict found = depthFirst(shape, History.read(file), start);
-            if (found != null) {
-                return found;
+            first = depthFirst(shape, History.read(file), start);
+            if (first.verdict() != null) {
+                return first.verdict();
             }
         }
-        Run run = new Run(shape, false, start);
+        Run run = new Run(shape, false, start, first.explored());
         long settleMs;
         try (History.Stream in = History.Stream.open(file)) {
             Lookahead ahead = new Lookahead(in, new HashSet<>(pending));
@@ -221,14 +219,16 @@ public final class HistoryChecker {
     }
 
     /**
-     * The depth-first search's verdict on {@code history} if it found an explaining order within
-     * its limits; null if it did not (the streamed search then decides), or if the history has too
-     * many thread names for it.
+     * What the depth-first search did: its verdict if it found an explaining order within its
+     * limits, else null (the streamed search then decides); and the configurations it visited.
      */
-    private Verdict depthFirst(Shape shape, History history, long start) {
-        depthFirstExplored = 0;
+    private record FirstTry(Verdict verdict, long explored) {
+    }
+
+    /** The depth-first search of {@code history}; no verdict if the history has too many thread names for it. */
+    private FirstTry depthFirst(Shape shape, History history, long start) {
         if (shape.threads.size() > DEPTH_FIRST_THREADS) {
-            return null;
+            return new FirstTry(null, 0);
         }
         // it holds a hash of each configuration visited (about 64 bytes with the set's entry)
         long held = budget != AUTO_BUDGET ? budget : Runtime.getRuntime().maxMemory() / 4 / 64;
@@ -237,8 +237,7 @@ public final class HistoryChecker {
                 start + timeBudget.toNanos());
         List<Integer> order = search.run();
         if (order == null) {
-            depthFirstExplored = search.explored();
-            return null;
+            return new FirstTry(null, search.explored());
         }
         long pending = history.operations().stream().filter(History.Operation::pending).count();
         String note = "";
@@ -248,9 +247,9 @@ public final class HistoryChecker {
                     : pending + " pending calls still waiting after the settle period of " + history.settleMs()
                     + " ms, as the spec allows";
         }
-        return new Verdict(Verdict.Outcome.LINEARIZABLE, shape.source, shape.events, shape.operations,
+        return new FirstTry(new Verdict(Verdict.Outcome.LINEARIZABLE, shape.source, shape.events, shape.operations,
                 shape.threads.size(), search.explored(), Duration.ofNanos(System.nanoTime() - start),
-                shape.operations <= WITNESS_LIMIT ? order : List.of(), null, note);
+                shape.operations <= WITNESS_LIMIT ? order : List.of(), null, note), search.explored());
     }
 
     // ------------------------------------------------------------ the first pass
@@ -609,11 +608,12 @@ public final class HistoryChecker {
         private History.Event at;
         private Verdict.Failure failure;
 
-        Run(Shape shape, boolean witness, long start) {
+        /** A run from {@code start} (System.nanoTime), after {@code explored} configurations of a first try. */
+        Run(Shape shape, boolean witness, long start, long explored) {
             this.shape = shape;
             this.witness = witness;
             this.start = start;
-            this.explored = depthFirstExplored;
+            this.explored = explored;
             this.m = new Model(shape.maxBuffers);
             this.slots = new History.Operation[Math.max(1, shape.maxOpen)];
             this.decommitBefore = new History.Operation[slots.length];
