@@ -173,8 +173,17 @@ public final class History {
 
     /** Reads a history file (UTF-8 JSON Lines) whole into memory; {@link Stream} reads one line at a time. */
     public static History read(Path file) throws IOException {
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            skipByteOrderMark(in);
             return parse(in, file.toString());
+        }
+    }
+
+    /** Skips a leading UTF-8 byte-order mark, if there is one. */
+    private static void skipByteOrderMark(BufferedReader reader) throws IOException {
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
         }
     }
 
@@ -234,10 +243,7 @@ public final class History {
         /** Opens a history file (UTF-8; a leading byte-order mark is skipped). */
         public static Stream open(Path file) throws IOException {
             BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-            reader.mark(1);
-            if (reader.read() != '\uFEFF') {
-                reader.reset();
-            }
+            skipByteOrderMark(reader);
             return new Stream(reader, file.toString());
         }
 

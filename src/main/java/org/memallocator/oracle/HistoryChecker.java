@@ -34,6 +34,13 @@ import org.memallocator.model.State;
  * {@code AM_GBF_NOWAIT}. AddRef and Release must return the sample's new count. Since every call
  * takes effect in one step, the spec needs one thread whatever the number of thread names.
  *
+ * <p><b>First try.</b> A history in memory, or a file small enough to read whole
+ * ({@link #depthFirstEvents}) with at most {@link #DEPTH_FIRST_THREADS} thread names, is first
+ * searched depth first for one order that explains it ({@link DepthFirstSearch}): a history from a
+ * sound implementation usually takes about one configuration per operation, however many calls
+ * wait at once. That search only accepts; if it finds no order within its limits, the streamed
+ * search below decides, and explains a failure.
+ *
  * <p><b>Search.</b> Lowe's just-in-time linearization, read in one pass over the events: the
  * checker keeps the <em>frontier</em>, every configuration the calls so far can have left (the
  * checker state, {@link CheckerState}, and which of the open calls have already taken effect, one
@@ -74,6 +81,24 @@ public final class HistoryChecker {
 
     /** The default time budget. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(10);
+
+    /** The most thread names of a history the depth-first search ({@link DepthFirstSearch}) is tried on. */
+    public static final int DEPTH_FIRST_THREADS = 256;
+
+    /** The most events of a history file that is read whole for the depth-first search (with a heap of 200 MB or more). */
+    public static final int DEPTH_FIRST_EVENTS = 200_000;
+
+    /**
+     * The most events of a history file read whole for the depth-first search with a heap of
+     * {@code heapBytes}: {@link #DEPTH_FIRST_EVENTS}, or one per KB of heap if that is fewer (the
+     * history held and a configuration visited per operation take well under 1 KB an event).
+     */
+    static long depthFirstEvents(long heapBytes) {
+        return Math.min(DEPTH_FIRST_EVENTS, heapBytes / 1024);
+    }
+
+    /** The depth-first search gives up after this many configurations per operation (plus a thousand). */
+    static final int DEPTH_FIRST_PER_OPERATION = 100;
 
     /** Histories with at most this many operations get a witness order with a linearizable verdict. */
     static final int WITNESS_LIMIT = 100_000;
@@ -140,7 +165,12 @@ public final class HistoryChecker {
         events.forEach(shape::add);
         shape.end(history.operations().stream().filter(History.Operation::pending).map(History.Operation::index)
                 .toList());
-        Run run = new Run(shape, history.operations().size() <= WITNESS_LIMIT);
+        long start = System.nanoTime();
+        FirstTry first = depthFirst(shape, history, start);
+        if (first.verdict() != null) {
+            return first.verdict();
+        }
+        Run run = new Run(shape, history.operations().size() <= WITNESS_LIMIT, start, first.explored());
         for (History.Event e : events) {
             if (!run.step(e)) {
                 break;
@@ -165,7 +195,16 @@ public final class HistoryChecker {
             shape.settleMs = in.settleMs();
         }
         shape.end(pending);
-        Run run = new Run(shape, false);
+        long start = System.nanoTime();
+        FirstTry first = new FirstTry(null, 0);
+        if (shape.events <= depthFirstEvents(Runtime.getRuntime().maxMemory())
+                && shape.threads.size() <= DEPTH_FIRST_THREADS) {
+            first = depthFirst(shape, History.read(file), start);
+            if (first.verdict() != null) {
+                return first.verdict();
+            }
+        }
+        Run run = new Run(shape, false, start, first.explored());
         long settleMs;
         try (History.Stream in = History.Stream.open(file)) {
             Lookahead ahead = new Lookahead(in, new HashSet<>(pending));
@@ -177,6 +216,40 @@ public final class HistoryChecker {
             settleMs = shape.settleMs;
         }
         return run.finish(settleMs);
+    }
+
+    /**
+     * What the depth-first search did: its verdict if it found an explaining order within its
+     * limits, else null (the streamed search then decides); and the configurations it visited.
+     */
+    private record FirstTry(Verdict verdict, long explored) {
+    }
+
+    /** The depth-first search of {@code history}; no verdict if the history has too many thread names for it. */
+    private FirstTry depthFirst(Shape shape, History history, long start) {
+        if (shape.threads.size() > DEPTH_FIRST_THREADS) {
+            return new FirstTry(null, 0);
+        }
+        // it holds a hash of each configuration visited (about 64 bytes with the set's entry)
+        long held = budget != AUTO_BUDGET ? budget : Runtime.getRuntime().maxMemory() / 4 / 64;
+        long limit = Math.min(held, DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L));
+        DepthFirstSearch search = new DepthFirstSearch(new Model(shape.maxBuffers), history, limit,
+                start + timeBudget.toNanos());
+        List<Integer> order = search.run();
+        if (order == null) {
+            return new FirstTry(null, search.explored());
+        }
+        long pending = history.operations().stream().filter(History.Operation::pending).count();
+        String note = "";
+        if (pending > 0) {
+            note = history.settleMs() == History.NO_END_MARKER ? "pending calls accepted: no end-of-recording marker ("
+                    + pending + " calls never returned, and may not have been due to)"
+                    : pending + " pending calls still waiting after the settle period of " + history.settleMs()
+                    + " ms, as the spec allows";
+        }
+        return new FirstTry(new Verdict(Verdict.Outcome.LINEARIZABLE, shape.source, shape.events, shape.operations,
+                shape.threads.size(), search.explored(), Duration.ofNanos(System.nanoTime() - start),
+                shape.operations <= WITNESS_LIMIT ? order : List.of(), null, note), search.explored());
     }
 
     // ------------------------------------------------------------ the first pass
@@ -510,7 +583,7 @@ public final class HistoryChecker {
         private final Packer packer;
         private final long maxConfigs;
         private final long deadline;
-        private final long start = System.nanoTime();
+        private final long start;
         private final boolean witness;
         /** The open call in each slot, or null; a slot is a bit of a configuration. */
         private final History.Operation[] slots;
@@ -535,9 +608,12 @@ public final class HistoryChecker {
         private History.Event at;
         private Verdict.Failure failure;
 
-        Run(Shape shape, boolean witness) {
+        /** A run from {@code start} (System.nanoTime), after {@code explored} configurations of a first try. */
+        Run(Shape shape, boolean witness, long start, long explored) {
             this.shape = shape;
             this.witness = witness;
+            this.start = start;
+            this.explored = explored;
             this.m = new Model(shape.maxBuffers);
             this.slots = new History.Operation[Math.max(1, shape.maxOpen)];
             this.decommitBefore = new History.Operation[slots.length];
@@ -926,7 +1002,7 @@ public final class HistoryChecker {
             }
         }
 
-        /** Why the spec would have let pending {@code p} return in state {@code st}, or null if it may still wait. */
+        /** Why the spec would have let pending {@code p} return in state {@code st}, or null if it may still wait ({@link #mayStillWait}). */
         private String whyDue(CheckerState st, History.Operation p, long settleMs) {
             State model = st.model;
             if (p.op() != Op.GetBuffer) {
@@ -967,6 +1043,17 @@ public final class HistoryChecker {
         private String by(History.Operation o) {
             return o == null ? "" : " by " + o.describe() + " (line " + o.returnLine() + ")";
         }
+    }
+
+    /**
+     * Whether pending {@code p} may still be waiting in {@code st} after a settle period of
+     * {@code settleMs}: a blocking GetBuffer (a timed one only with a timeout over half the settle
+     * period), the allocator open and committed, nothing free.
+     */
+    static boolean mayStillWait(CheckerState st, History.Operation p, long settleMs) {
+        State model = st.model;
+        return p.op() == Op.GetBuffer && !p.call().noWait() && model.clientRef() && model.committed()
+                && model.freeList().isEmpty() && !(p.call().timed() && p.call().timeoutMs() <= settleMs / 2);
     }
 
     private static boolean isSet(long[] bits, int s) {
