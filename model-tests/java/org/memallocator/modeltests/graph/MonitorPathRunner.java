@@ -61,7 +61,7 @@ final class MonitorPathRunner {
     private final int number;
     private final MonitorState[] states;
     private final MemAllocator impl = Implementations.create();
-    private final SpecDriver driver = new SpecDriver(impl, "monitor-", PATIENCE);
+    private final SpecDriver driver = new SpecDriver(impl, "monitor-", PATIENCE, true);
     private final ConcurrentLinkedQueue<SpecEvent> events = new ConcurrentLinkedQueue<>();
     private final Map<String, String> lastResult = new HashMap<>();
     private final Map<Integer, MediaSample> sampleOf = new HashMap<>();

@@ -36,23 +36,24 @@ public final class SpecDriver implements AutoCloseable {
     private final Map<String, SpecThread> threads = new LinkedHashMap<>();
 
     /**
-     * @param allocator the allocator under test; its wait-loop hook ({@link WaitLoopHook}), if it
-     *                  has one, is installed so that blocked calls can be held
+     * @param allocator the allocator under test
      * @param prefix    the prefix of the Java threads' names
      * @param patience  how long any single wait for a thread may take before it is a failure
+     * @param hold      whether to install the allocator's wait-loop hook ({@link WaitLoopHook}), if
+     *                  it has one, so that blocked calls can be held and their positions seen
      */
-    public SpecDriver(MemAllocator allocator, String prefix, Duration patience) {
+    public SpecDriver(MemAllocator allocator, String prefix, Duration patience, boolean hold) {
         this.allocator = allocator;
         this.prefix = prefix;
         this.patience = patience;
-        this.canHold = SpecThread.attach(allocator);
+        this.canHold = hold && SpecThread.attach(allocator);
     }
 
     public MemAllocator allocator() {
         return allocator;
     }
 
-    /** Whether blocked calls can be held: the allocator has the wait-loop hook. */
+    /** Whether blocked calls can be held: asked for, and the allocator has the wait-loop hook. */
     public boolean canHold() {
         return canHold;
     }
