@@ -659,6 +659,9 @@ public final class VectorRunner {
         // -------------------------------------------------------- checking an outcome
 
         private void check(JsonNode expect, Outcome got, String op) throws Failure {
+            if (got.unexpected() instanceof VirtualMachineError limit) {
+                throw limit; // out of heap, of thread stack...: a resource limit (exit 2, naming the flag), not a failure
+            }
             if (got.unexpected() != null) {
                 throw new Failure("threw " + got.unexpected());
             }
