@@ -311,7 +311,7 @@ final class AllocatorWorld implements AutoCloseable {
         if (flavour.noWait) {
             throw new IllegalArgumentException(flavour + " does not wait");
         }
-        State next = enabled(model.getBufferBlocks(state, t));
+        State next = enabled(model.getBufferBlocks(state, t, flavour.timed));
         SpecThread thread = driver.thread(t);
         boolean blocked;
         if (driver.canHold()) {
@@ -390,7 +390,7 @@ final class AllocatorWorld implements AutoCloseable {
      * pass; the call must return VFW_E_TIMEOUT, no earlier than its deadline.
      */
     void waitTimedOut(String t, int millis) {
-        State blocks = enabled(model.getBufferBlocks(state, t));
+        State blocks = enabled(model.getBufferBlocks(state, t, true));
         Duration timeout = Duration.ofMillis(millis);
         SpecThread thread = driver.thread(t);
         thread.start("getBuffer(0, " + millis + " ms)", () -> allocator.getBuffer(0, timeout));
@@ -416,7 +416,7 @@ final class AllocatorWorld implements AutoCloseable {
         boolean wasWoken = !preInterrupted && driver.canHold() && state.pc().get(t) == Pc.BLOCKED
                 && driver.position(t) == SpecThread.Position.WOKEN_HELD;
         if (preInterrupted) {
-            State blocks = enabled(model.getBufferBlocks(state, t));
+            State blocks = enabled(model.getBufferBlocks(state, t, flavour.timed));
             thread.start(describe(flavour, true), getBuffer(flavour, true));
             blockedTimeout.put(t, flavour.timed ? LONG_TIMEOUT : null);
             take("GetBufferBlocks(" + t + ")", Optional.of(blocks), t, Result.NONE);
