@@ -39,12 +39,12 @@ import org.opentest4j.TestAbortedException;
  * that lead to the same state (a misaligned SetProperties of any count and layout); each distinct
  * transition runs with the parameters {@link PathCover#resolve} gives its first line.
  *
- * <p>Rounds: a path can stop early where the implementation cannot follow it on that path
- * ({@link PathRunner.Unrealisable}: an interrupt of a waiter already woken, or the lock's FIFO
- * order of woken waiters); it is reported as aborted. The next round covers the edges left
- * unexecuted by other paths (an edge a path stopped at gets up to {@link #TRIES} rounds), until
- * every edge has run or a round makes no progress. The last test prints the coverage and fails
- * unless every state and every transition was executed (and lists those that were not).
+ * <p>Every step of a path is realised ({@link PathRunner} leaves the implementation no other
+ * choice than the path's), so nothing is skipped: a path that cannot be followed fails. Rounds:
+ * the edges a failed path left unexecuted are covered by the paths of the next round, avoiding
+ * the failed edges, until every edge has run or a round makes no progress. The last test prints
+ * the coverage and fails unless every state and every transition was executed and no path
+ * failed (and lists those that were not executed).
  */
 class GeneratedFromStateGraphTest {
 
@@ -52,10 +52,7 @@ class GeneratedFromStateGraphTest {
     private static final Path SPEC = REPO.resolve("spec/MemAllocator.tla");
     private static final Path CONFIG = REPO.resolve("spec/MemAllocatorGen.cfg");
 
-    /** Rounds in which an edge may be found unrealisable before no more paths are planned for it. */
-    private static final int TRIES = 3;
-
-    /** Paths this long keep the work an unrealisable step throws away small. */
+    /** Paths this long keep the work a failed step throws away small. */
     private static final int MAX_STEPS = 200;
 
     /** The first timeout of the getBuffer calls that must time out; multiplied by 4 on each retry. */
@@ -88,15 +85,7 @@ class GeneratedFromStateGraphTest {
         private final MemAllocatorModel model;
         private final Transition[] byEdge;
         private final BitSet executed = new BitSet();
-        /** Edges a path stopped at as unrealisable, in any round. */
-        private final BitSet unrealisable = new BitSet();
-        /** The same, in the current round: later paths of the round stop before them. */
-        private final BitSet unrealisableThisRound = new BitSet();
-        /** Edges found unrealisable in {@link #TRIES} rounds: no more paths are planned for them. */
-        private final BitSet givenUp = new BitSet();
-        private final Map<Integer, Integer> unrealisableRounds = new TreeMap<>();
         private final BitSet failed = new BitSet();
-        private final Map<String, Integer> reasons = new TreeMap<>();
         private final ArrayDeque<PathCover.TestPath> planned = new ArrayDeque<>();
         private int round;
         private int paths;
@@ -126,38 +115,17 @@ class GeneratedFromStateGraphTest {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            PathCover.TestPath path = upToUnrealisable(planned.remove());
+            PathCover.TestPath path = planned.remove();
             List<PathCover.Step> s = path.steps();
             String name = "round " + round + ", path " + path.number() + ", " + s.size() + " steps"
                     + (s.isEmpty() ? "" : ", ends " + s.get(s.size() - 1).label());
             return DynamicTest.dynamicTest(name, () -> run(path));
         }
 
-        /**
-         * The path up to its first step already found unrealisable in this round (the rest goes
-         * to the next round), so that one such step does not stop many paths.
-         */
-        private PathCover.TestPath upToUnrealisable(PathCover.TestPath path) {
-            List<PathCover.Step> steps = path.steps();
-            for (int i = 0; i < steps.size(); i++) {
-                if (unrealisableThisRound.get(steps.get(i).edge().index())) {
-                    return new PathCover.TestPath(path.number(), path.initial(), steps.subList(0, i));
-                }
-            }
-            return path;
-        }
-
-        /**
-         * The next round: paths for the edges not yet executed, failed or given up, avoiding the
-         * edges found unrealisable and not required. Whether a step is realisable can depend on
-         * the path that leads to it (an early interrupt needs the waiter not yet woken), so an
-         * unrealisable edge gets another path in the next round, up to {@link #TRIES} rounds.
-         */
+        /** The next round: paths for the edges not yet executed or failed, avoiding the failed ones. */
         private void plan() {
-            unrealisableThisRound.clear();
             BitSet settled = new BitSet();
             settled.or(executed);
-            settled.or(givenUp);
             settled.or(failed);
             if (settled.cardinality() == lastSettled) {
                 return; // the last round made no progress: what is left cannot be reached
@@ -167,7 +135,6 @@ class GeneratedFromStateGraphTest {
             required.set(0, graph.edges().size());
             required.andNot(settled);
             BitSet avoided = new BitSet();
-            avoided.or(unrealisable);
             avoided.or(failed);
             avoided.andNot(required);
             if (required.isEmpty()) {
@@ -187,7 +154,7 @@ class GeneratedFromStateGraphTest {
 
         /**
          * Runs one path, retrying with a longer timed wait if a timed getBuffer timed out too
-         * early, and records the edges it executed, and the edge where it stopped.
+         * early, and records the edges it executed, and the edge where it failed.
          */
         private void run(PathCover.TestPath path) throws InterruptedException {
             for (Duration wait = FIRST_TIMED_WAIT; ; wait = wait.multipliedBy(4)) {
@@ -200,17 +167,6 @@ class GeneratedFromStateGraphTest {
                         throw new AssertionError("path " + path.number() + ": " + e.getMessage() + ", even with "
                                 + wait, e);
                     }
-                } catch (PathRunner.Unrealisable e) {
-                    runner.executed().forEach(executed::set);
-                    PathCover.Step at = path.steps().get(runner.executed().size());
-                    int edge = at.edge().index();
-                    unrealisable.set(edge);
-                    unrealisableThisRound.set(edge);
-                    if (unrealisableRounds.merge(edge, 1, Integer::sum) >= TRIES) {
-                        givenUp.set(edge);
-                    }
-                    reasons.merge(at.edge().action() + ": " + e.reason, 1, Integer::sum);
-                    throw new TestAbortedException(e.getMessage());
                 } catch (AssertionError | RuntimeException e) {
                     runner.executed().forEach(executed::set);
                     failed.set(path.steps().get(runner.executed().size()).edge().index());
@@ -219,24 +175,17 @@ class GeneratedFromStateGraphTest {
             }
         }
 
-        /** Every state executed; every transition executed or found unrealisable; none failed. */
+        /** Every state and every transition executed; none failed. */
         void checkCoverage() {
             BitSet states = new BitSet();
             states.set(0);
             executed.stream().forEach(i -> states.set(graph.edges().get(i).to()));
             int edges = graph.edges().size();
-            BitSet never = new BitSet();
-            never.or(unrealisable);
-            never.andNot(executed);
             System.out.printf("  %d rounds, %d paths, %d steps, %.1f s%n  executed: states %d/%d, transitions %d/%d"
-                            + " (%.1f%%); not executed, found unrealisable %d; failed %d%n",
+                            + " (%.1f%%); failed %d%n",
                     round, paths, steps, (System.nanoTime() - start) / 1e9, states.cardinality(),
                     graph.states().size(), executed.cardinality(), edges, 100.0 * executed.cardinality() / edges,
-                    never.cardinality(), failed.cardinality());
-            if (!reasons.isEmpty()) {
-                System.out.printf("  paths stopped at an unrealisable step, by reason:%n");
-            }
-            reasons.forEach((reason, n) -> System.out.printf("    %4d x %s%n", n, reason));
+                    failed.cardinality());
             BitSet notRun = new BitSet();
             notRun.set(0, edges);
             notRun.andNot(executed);

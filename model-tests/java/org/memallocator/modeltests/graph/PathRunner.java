@@ -27,6 +27,7 @@ import org.memallocator.model.Result;
 import org.memallocator.model.State;
 import org.memallocator.model.Transition;
 import org.memallocator.modeltests.support.Implementations;
+import org.memallocator.oracle.SpecDriver;
 import org.memallocator.oracle.SpecThread;
 
 /**
@@ -62,39 +63,25 @@ import org.memallocator.oracle.SpecThread;
  *     blocked threads are interchangeable). If none returns, a wake-up was lost.</li>
  * </ul>
  *
- * <p><b>Interrupting a waiter that the path lets wake first.</b> An interrupt that comes after
- * the waiter was signalled does not stop it (AQS: the wake-up wins, the interrupt status stays
- * set), yet the spec lets a waiter that could return be interrupted instead, after any number of
- * other steps. Java does that when the interrupt reaches the waiter before the signal: the
- * waiter leaves the condition, no signal can reach it any more, and it throws once it re-checks.
- * So before a step that may signal
- * (a {@code Release}, {@code Decommit} or {@code Close}) the runner looks ahead: the held
- * waiters whose {@code WaitInterrupted} steps are the path's next wake-up steps are interrupted
- * while parked and not woken, and stay held in the wait-loop hook with the interrupt pending
- * ({@link SpecThread#interruptHeld}) until their steps; no signal reaches them there. They still
- * count as waiting, as in the spec.
- *
- * <p>One choice still cannot be followed by renaming, and ends the path at that step
- * ({@link Unrealisable}, not a failure): an interrupt of a waiter that the hook shows woken
- * before the runner could interrupt it early. Anything else is a failure.
+ * <p><b>Interrupts and timeouts of a waiter that the path lets wake first.</b> An interrupt
+ * that comes after the waiter was signalled does not stop it (AQS: the wake-up wins, the
+ * interrupt status stays set), yet the spec lets a waiter that could return be interrupted
+ * instead, after any number of other steps; and a signal that lands on a timed waiter the path
+ * times out later would be lost to the others. Java does what the path says when the waiter
+ * leaves the condition before the signal: interrupted, or at its deadline, it is taken off the
+ * condition's queue, no signal can reach it any more, and it throws (or times out) once it
+ * re-checks. So before every step that may signal (a {@code Release}, {@code Decommit} or
+ * {@code Close}) the held waiters whose blocking episodes end with {@code WaitInterrupted} are
+ * interrupted while parked and not woken ({@link SpecThread#interruptHeld}), and the timed ones
+ * (whose episodes end with {@code WaitTimedOut}) are let reach their deadlines; either way they
+ * stay held in the wait-loop hook until their steps, and still count as waiting, as in the spec.
+ * Such a waiter has met no signal before (every signalling step does this first), so nothing is
+ * left to chance: every step of a path is realised, and anything else is a failure.
  */
 final class PathRunner {
 
     /** How long any single wait of the test may take before it is a failure. */
     static final Duration PATIENCE = Duration.ofSeconds(10);
-
-    /** The path cannot be followed: the implementation legitimately took another step. */
-    static final class Unrealisable extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        /** Why, in a few words, the same for all paths stopped for the same reason. */
-        final String reason;
-
-        Unrealisable(String reason, String detail) {
-            super(reason + ": " + detail);
-            this.reason = reason;
-        }
-    }
 
     /** A timed getBuffer timed out before the runner could hold it: run the path with a longer wait. */
     static final class EarlyTimeout extends Exception {
@@ -110,7 +97,7 @@ final class PathRunner {
     private final Duration timedWait;
     private final MemAllocator impl = Implementations.create();
     private final ConcurrentLinkedQueue<SpecEvent> events = new ConcurrentLinkedQueue<>();
-    private final Map<String, SpecThread> driverOf = new LinkedHashMap<>();
+    private final SpecDriver driver;
     private final Map<SpecThread, Result> lastResult = new HashMap<>();
     private final Map<SpecThread, Long> deadline = new HashMap<>();
     /** Drivers interrupted early, held in the wait-loop hook until their WaitInterrupted step. */
@@ -133,22 +120,21 @@ final class PathRunner {
         this.implOf = new int[model.maxBuffers() + 1];
         this.specOf = new int[model.maxBuffers() + 1];
         impl.setSpecTrace(events::add);
-        if (!SpecThread.attach(impl)) {
+        this.driver = new SpecDriver(impl, "path" + path.number() + "-", PATIENCE, true);
+        if (!driver.canHold()) {
             throw new IllegalStateException(impl.getClass().getName() + " has no wait-loop hook"
                     + " (org.memallocator.WaitLoopHook): its waiters cannot be held");
         }
     }
 
     /**
-     * Runs the path. Returns the indexes of the graph edges it executed: all of them, or those
-     * before the step that threw {@link Unrealisable}.
+     * Runs the path. Returns the indexes of the graph edges it executed: all of them.
      *
      * @throws AssertionError the implementation differs from the path: which step, and how
      */
-    List<Integer> run() throws Unrealisable, EarlyTimeout, InterruptedException {
+    List<Integer> run() throws EarlyTimeout, InterruptedException {
         for (String t : model.threads()) {
-            SpecThread d = new SpecThread(t, "path" + path.number() + "-", PATIENCE);
-            driverOf.put(t, d);
+            SpecThread d = driver.thread(t);
             lastResult.put(d, Result.NONE);
         }
         try {
@@ -159,27 +145,23 @@ final class PathRunner {
                     execute(step);
                 } catch (AssertionError e) {
                     throw new AssertionError(where(step) + "\n  " + e.getMessage(), e);
-                } catch (Unrealisable e) {
-                    throw new Unrealisable(e.reason, e.getMessage().substring(e.reason.length() + 2) + "\n" + where(step));
                 }
                 executed.add(step.edge().index());
             }
             return executed;
         } finally {
-            for (SpecThread d : driverOf.values()) {
-                d.stop();
-            }
+            driver.stop();
         }
     }
 
-    /** The edges executed so far (for a path that stopped at an unrealisable step). */
+    /** The edges executed so far (for a path that failed). */
     List<Integer> executed() {
         return executed;
     }
 
     // ------------------------------------------------------------ steps
 
-    private void execute(PathCover.Step step) throws Unrealisable, EarlyTimeout, InterruptedException {
+    private void execute(PathCover.Step step) throws EarlyTimeout, InterruptedException {
         Transition tr = step.transition();
         if (tr == null) { // Terminating: nothing happens
             expectNoEvent();
@@ -188,7 +170,7 @@ final class PathRunner {
         }
         if (tr.action() == SpecAction.Release || tr.action() == SpecAction.Decommit
                 || tr.action() == SpecAction.Close) {
-            interruptEarly();
+            leaveTheQueueEarly();
         }
         switch (tr.action()) {
             case SetProperties -> {
@@ -216,7 +198,7 @@ final class PathRunner {
     }
 
     /** A non-blocking getBuffer, through one of the three overloads in turn. */
-    private void getBuffer(PathCover.Step step, int flags) throws Unrealisable {
+    private void getBuffer(PathCover.Step step, int flags) {
         switch ((path.number() + stepNo) % 3) {
             case 0 -> call(step, "getBuffer(" + flags + ")", () -> impl.getBuffer(flags));
             case 1 -> call(step, "getBuffer(0, 0, " + flags + ")", () -> impl.getBuffer(0L, 0L, flags));
@@ -229,8 +211,8 @@ final class PathRunner {
     }
 
     /** A call that returns at once, on the thread's driver. */
-    private void call(PathCover.Step step, String description, Callable<Object> body) throws Unrealisable {
-        SpecThread d = driverOf.get(step.transition().thread());
+    private void call(PathCover.Step step, String description, Callable<Object> body) {
+        SpecThread d = driver.thread(step.transition().thread());
         SpecThread.Outcome outcome = d.call(description, body);
         SpecEvent event = oneEvent(step, d.thread());
         checkStep(step, event, outcome, d);
@@ -240,9 +222,9 @@ final class PathRunner {
      * {@code GetBufferBlocks}: starts a blocking getBuffer and holds the driver once it is parked.
      * Timed if the episode ends with {@code WaitTimedOut}.
      */
-    private void block(PathCover.Step step) throws EarlyTimeout, Unrealisable {
+    private void block(PathCover.Step step) throws EarlyTimeout {
         String t = step.transition().thread();
-        SpecThread d = driverOf.get(t);
+        SpecThread d = driver.thread(t);
         boolean timed = episodeEnd(t) == SpecAction.WaitTimedOut;
         if (timed) {
             d.start("getBuffer(0, " + timedWait + ")", () -> impl.getBuffer(0, timedWait));
@@ -282,35 +264,37 @@ final class PathRunner {
     }
 
     /**
-     * Before {@code step}, which may signal: interrupts early the held waiters whose episodes end
-     * with the next wake-up steps of the path, all {@code WaitInterrupted}, in the order of those
-     * steps, and stops at the first wake-up step of another kind, of
-     * a thread not waiting now, or of one that cannot be interrupted early (see the class
-     * comment). Call before the step runs ({@code stepNo} is already its number).
+     * Before a step that may signal (a Release, Decommit or Close): every held waiter whose
+     * blocking episode the path ends with {@code WaitInterrupted} is interrupted now, while it is
+     * parked and not woken, and every timed waiter (its episode ends with {@code WaitTimedOut}) is
+     * let reach its deadline now; either way it leaves the condition's wait queue for the hook's
+     * {@code afterWake}, where it stays held, so no signal can land on it (see the class comment).
+     * Call before the step runs ({@code stepNo} is already its number).
      */
-    private void interruptEarly() {
-        boolean added = false;
-        for (PathCover.Step later : path.steps().subList(stepNo, path.steps().size())) {
-            Transition tr = later.transition();
-            if (tr == null || !isWake(tr.action())) {
+    private void leaveTheQueueEarly() throws InterruptedException {
+        for (String t : driver.names()) {
+            SpecThread d = driver.thread(t);
+            if (!d.held() || !d.inCall()) {
                 continue;
             }
-            SpecThread d = driverOf.get(tr.thread());
-            if (tr.action() != SpecAction.WaitInterrupted) {
-                return;
-            }
-            if (interruptedEarly.contains(d)) {
-                if (added) {
-                    return; // it is ahead of those just added, but the path interrupts it after them
+            SpecAction end = episodeEnd(t);
+            if (end == SpecAction.WaitInterrupted && !interruptedEarly.contains(d) && !deadline.containsKey(d)) {
+                if (!d.parkedNotWoken()) {
+                    throw new AssertionError(t + ": its held " + d.currentCall() + " was woken before"
+                            + " any step could signal it; " + d.describe());
                 }
-                continue;
+                d.interruptHeld();
+                interruptedEarly.add(d);
+            } else if (end == SpecAction.WaitTimedOut && deadline.containsKey(d)) {
+                sleepUntil(deadline.get(d));
+                d.await(() -> d.woken() || d.returned(), "leave its wait at its deadline");
             }
-            if (!d.held() || deadline.containsKey(d) || !d.parkedNotWoken()) {
-                return; // not waiting now, timed, or already woken
-            }
-            d.interruptHeld();
-            interruptedEarly.add(d);
-            added = true;
+        }
+    }
+
+    private static void sleepUntil(long due) throws InterruptedException {
+        for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
         }
     }
 
@@ -320,18 +304,16 @@ final class PathRunner {
     }
 
     /** A wake-up step: lets the waiter go (see the class comment for the renaming of waiters). */
-    private void wake(PathCover.Step step) throws Unrealisable, InterruptedException {
+    private void wake(PathCover.Step step) throws InterruptedException {
         SpecAction action = step.transition().action();
         String s = step.transition().thread();
-        SpecThread d = driverOf.get(s);
+        SpecThread d = driver.thread(s);
         if (action == SpecAction.WaitTimedOut) {
             Long due = deadline.get(d);
             if (due == null) {
                 throw new AssertionError("the waiter of " + s + " is not a timed getBuffer");
             }
-            for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
-                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-            }
+            sleepUntil(due);
         }
         if (action == SpecAction.WaitInterrupted && !interruptedEarly.remove(d)) {
             d = interruptee(s, d);
@@ -342,7 +324,7 @@ final class PathRunner {
         boolean signalled = action == SpecAction.WakeWithSample || action == SpecAction.WakeNotCommitted;
         if (woke == null && signalled) {
             for (String x : step.from().waiters()) {
-                SpecThread dx = driverOf.get(x);
+                SpecThread dx = driver.thread(x);
                 if (dx == d || deadline.containsKey(dx) != deadline.containsKey(d) || interruptedEarly.contains(dx)) {
                     continue; // only a waiter of the same kind, timed or not, can stand in
                 }
@@ -353,10 +335,6 @@ final class PathRunner {
                     break;
                 }
             }
-        }
-        if (woke == null && signalled && otherKindWaiting(step.from(), d)) {
-            throw new Unrealisable("the woken waiter may be one the path times out later",
-                    "letting it go to find out would end its timed wait anyway");
         }
         if (woke == null) {
             throw new AssertionError(switch (action) {
@@ -380,14 +358,14 @@ final class PathRunner {
      * The driver to interrupt for {@code WaitInterrupted(s)}: {@code s}'s, unless it shows signs of
      * having been woken (its thread is no longer parked, though held) and another blocked driver of
      * the same kind does not; then that one stands in for {@code s}. An interrupt does not stop a
-     * waiter that has been woken, so this avoids a needless {@link Unrealisable}.
+     * waiter that has been woken.
      */
     private SpecThread interruptee(String s, SpecThread d) {
         if (d.parkedNotWoken()) {
             return d;
         }
-        for (String x : driverOf.keySet()) {
-            SpecThread dx = driverOf.get(x);
+        for (String x : driver.names()) {
+            SpecThread dx = driver.thread(x);
             if (dx != d && dx.held() && dx.parkedNotWoken() && deadline.containsKey(dx) == deadline.containsKey(d)
                     && !interruptedEarly.contains(dx)) {
                 swap(s, x);
@@ -397,25 +375,13 @@ final class PathRunner {
         return d;
     }
 
-    /** Whether a blocked thread of {@code s} waits in a call of the other kind (timed or not) than {@code d}'s. */
-    private boolean otherKindWaiting(State s, SpecThread d) {
-        for (String x : s.waiters()) {
-            if (deadline.containsKey(driverOf.get(x)) != deadline.containsKey(d)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Blocked threads {@code s} and {@code x} are interchangeable: their drivers trade places. */
     private void swap(String s, String x) {
-        SpecThread ds = driverOf.get(s);
-        driverOf.put(s, driverOf.get(x));
-        driverOf.put(x, ds);
+        driver.swap(s, x);
     }
 
     /** AddRef or Release, on this thread, of the sample standing for the path's buffer. */
-    private void sampleStep(PathCover.Step step) throws Unrealisable {
+    private void sampleStep(PathCover.Step step) {
         int b = step.transition().buffer();
         int n = implOf[b];
         MediaSample sample = sampleOf.get(n);
@@ -497,7 +463,7 @@ final class PathRunner {
             return;
         }
         for (String t : s.waiters()) {
-            SpecThread d = driverOf.get(t);
+            SpecThread d = driver.thread(t);
             if (!deadline.containsKey(d) && !interruptedEarly.contains(d) && d.tryWake() == SpecThread.Wake.RETURNED) {
                 throw new AssertionError(d.currentCall() + " of " + t + " returned ("
                         + d.awaitReturn() + ") although the spec says it goes on waiting; events " + drain());
@@ -505,20 +471,17 @@ final class PathRunner {
         }
     }
 
-    /** The implementation took {@code event}'s step instead: allowed by the spec here, or a failure. */
-    private Unrealisable different(PathCover.Step step, SpecEvent event, SpecThread.Outcome outcome) {
+    /**
+     * The implementation took {@code event}'s step instead of the path's: a failure, whether or
+     * not the spec allows that step here (the runner leaves the implementation no other choice).
+     */
+    private AssertionError different(PathCover.Step step, SpecEvent event, SpecThread.Outcome outcome) {
         String s = step.transition().thread();
         int b = event.buffer() == 0 ? 0 : specOf[event.buffer()];
         Optional<State> allowed = model.step(step.from(), event.action(), s, b, null);
-        String what = "the waiter of " + s + " took " + event + " (" + outcome + ") instead of " + step.label();
-        if (allowed.isEmpty()) {
-            throw new AssertionError(what + ", which the spec does not allow here");
-        }
-        if (step.transition().action() != SpecAction.WaitInterrupted) {
-            throw new AssertionError(what + ": the spec allows it, but it should be the path's step");
-        }
-        return new Unrealisable("the interrupted waiter had been woken already and returns with its wake-up, "
-                + event.action(), what);
+        return new AssertionError("the waiter of " + s + " took " + event + " (" + outcome + ") instead of "
+                + step.label() + (allowed.isEmpty() ? ", which the spec does not allow here"
+                : ": the spec allows it, but the runner took it out of the condition's queue before any signal"));
     }
 
     private static boolean takesBuffer(SpecAction a) {
@@ -616,11 +579,11 @@ final class PathRunner {
         for (int b : s.outstanding()) {
             differ(diff, "refs of buffer " + b, s.refs(b), implRefs.get(implOf[b]));
         }
-        for (Map.Entry<String, SpecThread> e : driverOf.entrySet()) {
-            SpecThread d = e.getValue();
-            differ(diff, e.getKey() + " blocked", s.pc().get(e.getKey()) == Pc.BLOCKED, d.inCall());
-            differ(diff, e.getKey() + " held", s.pc().get(e.getKey()) == Pc.BLOCKED, d.held());
-            differ(diff, e.getKey() + " result", s.result().get(e.getKey()), lastResult.get(d));
+        for (String t : driver.names()) {
+            SpecThread d = driver.thread(t);
+            differ(diff, t + " blocked", s.pc().get(t) == Pc.BLOCKED, d.inCall());
+            differ(diff, t + " held", s.pc().get(t) == Pc.BLOCKED, d.held());
+            differ(diff, t + " result", s.result().get(t), lastResult.get(d));
         }
         return diff.toString();
     }

@@ -23,6 +23,7 @@ import org.memallocator.model.Request;
 import org.memallocator.model.Result;
 import org.memallocator.model.State;
 import org.memallocator.modeltests.support.Implementations;
+import org.memallocator.oracle.SpecDriver;
 import org.memallocator.oracle.SpecThread;
 import org.opentest4j.TestAbortedException;
 
@@ -138,9 +139,8 @@ final class AllocatorWorld implements AutoCloseable {
     final MemAllocatorModel model = new MemAllocatorModel(THREADS, MAX_BUFFERS, MAX_REFS);
     final String implementation = Implementations.name();
     private final MemAllocator allocator = Implementations.create();
-    /** Whether the waiters can be held: the allocator has the wait-loop hook (WaitLoopHook). */
-    private final boolean canHold = SpecThread.attach(allocator);
-    private final Map<String, SpecThread> threads = new LinkedHashMap<>();
+    /** The spec threads, and the holder, on the allocator; it holds waiters if the allocator has the wait-loop hook. */
+    private final SpecDriver driver;
     private final SpecThread holder;
 
     private State state = model.init();
@@ -165,11 +165,12 @@ final class AllocatorWorld implements AutoCloseable {
     private final List<List<String>> specStepsOf = new ArrayList<>();
 
     AllocatorWorld(Duration patience) {
+        driver = new SpecDriver(allocator, "stateful-", patience, true);
         for (String t : THREADS) {
-            threads.put(t, new SpecThread(t, "stateful-", patience));
+            driver.thread(t);
             observedResult.put(t, Result.NONE);
         }
-        holder = new SpecThread("holder", "stateful-", patience);
+        holder = driver.thread("holder");
     }
 
     State state() {
@@ -218,7 +219,7 @@ final class AllocatorWorld implements AutoCloseable {
     void setProperties(String t, AllocatorProperties request) {
         Request abstracted = Request.of(request);
         State next = enabled(model.setProperties(state, t, abstracted));
-        SpecThread.Outcome o = threads.get(t).call("setProperties(" + request + ")",
+        SpecThread.Outcome o = driver.thread(t).call("setProperties(" + request + ")",
                 () -> allocator.setProperties(request));
         Result r = resultOf(t, o);
         take("SetProperties(" + t + ", " + abstracted + ")", Optional.of(next), t, r);
@@ -231,7 +232,7 @@ final class AllocatorWorld implements AutoCloseable {
 
     void commit(String t) {
         State next = enabled(model.commit(state, t));
-        Result r = resultOf(t, threads.get(t).call("commit()", () -> {
+        Result r = resultOf(t, driver.thread(t).call("commit()", () -> {
             allocator.commit();
             return null;
         }));
@@ -243,7 +244,7 @@ final class AllocatorWorld implements AutoCloseable {
     void decommit(String t) {
         requireNoWaiters();
         State next = enabled(model.decommit(state, t));
-        Result r = resultOf(t, threads.get(t).call("decommit()", () -> {
+        Result r = resultOf(t, driver.thread(t).call("decommit()", () -> {
             allocator.decommit();
             return null;
         }));
@@ -255,14 +256,14 @@ final class AllocatorWorld implements AutoCloseable {
     void close(String t) {
         requireNoWaiters();
         State next = enabled(model.close(state, t));
-        Result r = resultOf(t, threads.get(t).call("close()", () -> {
+        Result r = resultOf(t, driver.thread(t).call("close()", () -> {
             allocator.close();
             return null;
         }));
         take("Close(" + t + ")", Optional.of(next), t, r);
         settle();
         String other = THREADS.get((THREADS.indexOf(t) + 1) % THREADS.size());
-        SpecThread.Outcome misuse = threads.get(other).call("getBuffer(NOWAIT) after close()",
+        SpecThread.Outcome misuse = driver.thread(other).call("getBuffer(NOWAIT) after close()",
                 () -> allocator.getBuffer(MemAllocator.AM_GBF_NOWAIT));
         if (!(misuse.thrown() instanceof IllegalStateException)) {
             fail("misuse accepted", "getBuffer(NOWAIT) after close() " + misuse + " instead of throwing IllegalStateException");
@@ -274,7 +275,7 @@ final class AllocatorWorld implements AutoCloseable {
         if (!call(t) || !state.committed() || state.freeList().isEmpty()) {
             throw notEnabled("GetBufferOk(" + t + ")");
         }
-        SpecThread.Outcome o = threads.get(t).call(describe(flavour, preInterrupted), getBuffer(flavour, preInterrupted));
+        SpecThread.Outcome o = driver.thread(t).call(describe(flavour, preInterrupted), getBuffer(flavour, preInterrupted));
         Result r = resultOf(t, o);
         if (r != Result.S_OK) {
             take("GetBuffer(" + t + ") returning " + r, Optional.empty(), t, r);
@@ -286,7 +287,7 @@ final class AllocatorWorld implements AutoCloseable {
 
     void getBufferNotCommitted(String t, Flavour flavour, boolean preInterrupted) {
         State next = enabled(model.getBufferNotCommitted(state, t));
-        SpecThread.Outcome o = threads.get(t).call(describe(flavour, preInterrupted), getBuffer(flavour, preInterrupted));
+        SpecThread.Outcome o = driver.thread(t).call(describe(flavour, preInterrupted), getBuffer(flavour, preInterrupted));
         take("GetBufferNotCommitted(" + t + ")", Optional.of(next), t, resultOf(t, o));
         settle();
     }
@@ -297,7 +298,7 @@ final class AllocatorWorld implements AutoCloseable {
             throw new IllegalArgumentException(flavour + " waits");
         }
         State next = enabled(model.getBufferTimeout(state, t));
-        SpecThread.Outcome o = threads.get(t).call(flavour.call, getBuffer(flavour, false));
+        SpecThread.Outcome o = driver.thread(t).call(flavour.call, getBuffer(flavour, false));
         take("GetBufferTimeout(" + t + ")", Optional.of(next), t, resultOf(t, o));
         settle();
     }
@@ -308,7 +309,7 @@ final class AllocatorWorld implements AutoCloseable {
             throw new IllegalArgumentException(flavour + " does not wait");
         }
         State next = enabled(model.getBufferBlocks(state, t));
-        SpecThread thread = threads.get(t);
+        SpecThread thread = driver.thread(t);
         thread.start(flavour.call, getBuffer(flavour, false));
         if (!thread.awaitParkedOrReturned()) {
             fail("did not block", t + ": " + flavour.call + " " + thread.outcome() + " instead of blocking (GetBufferBlocks)");
@@ -357,7 +358,7 @@ final class AllocatorWorld implements AutoCloseable {
         }
         try {
             releaseSample(b);
-            SpecThread.Outcome o = threads.get(t).call(describe(flavour, false), getBuffer(flavour, false));
+            SpecThread.Outcome o = driver.thread(t).call(describe(flavour, false), getBuffer(flavour, false));
             Result r = resultOf(t, o);
             if (r != Result.S_OK) {
                 take("GetBuffer(" + t + ") returning " + r + " with buffer " + b + " free", Optional.empty(), t, r);
@@ -387,13 +388,13 @@ final class AllocatorWorld implements AutoCloseable {
         }
         try {
             State next = enabled(model.decommit(state, d));
-            Result r = resultOf(d, threads.get(d).call("decommit()", () -> {
+            Result r = resultOf(d, driver.thread(d).call("decommit()", () -> {
                 allocator.decommit();
                 return null;
             }));
             take("Decommit(" + d + ")", Optional.of(next), d, r);
             next = enabled(model.commit(state, c));
-            r = resultOf(c, threads.get(c).call("commit()", () -> {
+            r = resultOf(c, driver.thread(c).call("commit()", () -> {
                 allocator.commit();
                 return null;
             }));
@@ -407,13 +408,13 @@ final class AllocatorWorld implements AutoCloseable {
 
     /** Holds every waiter; null (none held) if one cannot be held. */
     private List<SpecThread> holdWaiters() {
-        if (!canHold) {
+        if (!driver.canHold()) {
             return null;
         }
         heldRuns++;
         List<SpecThread> held = new ArrayList<>();
         for (String t : state.waiters()) {
-            SpecThread thread = threads.get(t);
+            SpecThread thread = driver.thread(t);
             if (!thread.hold()) {
                 held.forEach(SpecThread::release);
                 return null;
@@ -429,7 +430,7 @@ final class AllocatorWorld implements AutoCloseable {
             throw notEnabled("WakeNotCommitted after " + (viaClose ? "Close(" : "Decommit(") + t + ")");
         }
         State next = enabled(viaClose ? model.close(state, t) : model.decommit(state, t));
-        Result r = resultOf(t, threads.get(t).call(viaClose ? "close()" : "decommit()", () -> {
+        Result r = resultOf(t, driver.thread(t).call(viaClose ? "close()" : "decommit()", () -> {
             if (viaClose) {
                 allocator.close();
             } else {
@@ -448,7 +449,7 @@ final class AllocatorWorld implements AutoCloseable {
     void waitTimedOut(String t, int millis) {
         State blocks = enabled(model.getBufferBlocks(state, t));
         Duration timeout = Duration.ofMillis(millis);
-        SpecThread thread = threads.get(t);
+        SpecThread thread = driver.thread(t);
         thread.start("getBuffer(0, " + millis + " ms)", () -> allocator.getBuffer(0, timeout));
         thread.awaitParkedOrReturned();
         blockedTimeout.put(t, timeout);
@@ -468,7 +469,7 @@ final class AllocatorWorld implements AutoCloseable {
      * must throw InterruptedException and take nothing.
      */
     void waitInterrupted(String t, boolean preInterrupted, Flavour flavour) {
-        SpecThread thread = threads.get(t);
+        SpecThread thread = driver.thread(t);
         if (preInterrupted) {
             State blocks = enabled(model.getBufferBlocks(state, t));
             thread.start(describe(flavour, true), getBuffer(flavour, true));
@@ -516,7 +517,7 @@ final class AllocatorWorld implements AutoCloseable {
         if (!model.terminating(state)) {
             throw notEnabled("Terminating");
         }
-        SpecThread thread = threads.get(THREADS.get(0));
+        SpecThread thread = driver.thread(THREADS.get(0));
         Map<String, Callable<Object>> calls = new LinkedHashMap<>();
         calls.put("setProperties", () -> allocator.setProperties(new AllocatorProperties(1, 64, 8, 0)));
         calls.put("getProperties", allocator::getProperties);
@@ -572,7 +573,7 @@ final class AllocatorWorld implements AutoCloseable {
         while (progress) {
             progress = false;
             for (String t : state.waiters()) {
-                SpecThread thread = threads.get(t);
+                SpecThread thread = driver.thread(t);
                 if (!thread.probeStillBlocked()) {
                     wake(t, thread.outcome());
                     progress = true;
@@ -581,14 +582,14 @@ final class AllocatorWorld implements AutoCloseable {
         }
         for (String t : state.waiters()) {
             if (!state.committed()) {
-                fail("lost wake-up", "lost wake-up: " + t + " is still blocked in " + threads.get(t).currentCall()
+                fail("lost wake-up", "lost wake-up: " + t + " is still blocked in " + driver.thread(t).currentCall()
                         + " although the allocator is not committed (WakeNotCommitted is enabled); "
-                        + threads.get(t).describe());
+                        + driver.thread(t).describe());
             }
             if (!state.freeList().isEmpty()) {
-                fail("lost wake-up", "lost wake-up: " + t + " is still blocked in " + threads.get(t).currentCall()
+                fail("lost wake-up", "lost wake-up: " + t + " is still blocked in " + driver.thread(t).currentCall()
                         + " although buffers " + state.freeList() + " are free (WakeWithSample is enabled); "
-                        + threads.get(t).describe());
+                        + driver.thread(t).describe());
             }
         }
     }
@@ -606,7 +607,7 @@ final class AllocatorWorld implements AutoCloseable {
             case VFW_E_NOT_COMMITTED -> take("WakeNotCommitted(" + t + ")", model.wakeNotCommitted(state, t), t, r);
             case VFW_E_TIMEOUT -> {
                 if (timeout == null || o.nanos() < timeout.toNanos()) {
-                    fail("step not allowed", t + ": its blocked " + threads.get(t).currentCall() + " returned VFW_E_TIMEOUT after "
+                    fail("step not allowed", t + ": its blocked " + driver.thread(t).currentCall() + " returned VFW_E_TIMEOUT after "
                             + o.nanos() / 1_000_000 + " ms, before any deadline passed (WaitTimedOut is for a"
                             + " timed call whose deadline passed)");
                 }
@@ -614,7 +615,7 @@ final class AllocatorWorld implements AutoCloseable {
             }
             case INTERRUPTED -> {
                 if (!interrupted) {
-                    fail("step not allowed", t + ": its blocked " + threads.get(t).currentCall()
+                    fail("step not allowed", t + ": its blocked " + driver.thread(t).currentCall()
                             + " threw InterruptedException, but nobody interrupted it");
                 }
                 take("WaitInterrupted(" + t + ")", model.waitInterrupted(state, t), t, r);
@@ -824,12 +825,12 @@ final class AllocatorWorld implements AutoCloseable {
             try {
                 return Result.of(e.hresult());
             } catch (IllegalArgumentException notASpecResult) {
-                fail("wrong result", t + ": " + threads.get(t).currentCall() + " failed with " + e.hresult()
+                fail("wrong result", t + ": " + driver.thread(t).currentCall() + " failed with " + e.hresult()
                         + ", which no spec step returns");
             }
         }
         throw new SpecMismatch("unexpected exception", "[" + implementation + "] " + t + ": "
-                + threads.get(t).currentCall() + " threw " + thrown + "\n  spec state: " + state, thrown);
+                + driver.thread(t).currentCall() + " threw " + thrown + "\n  spec state: " + state, thrown);
     }
 
     private void fail(String kind, String message) {
@@ -839,16 +840,7 @@ final class AllocatorWorld implements AutoCloseable {
 
     /** Ends every thread; blocked calls are interrupted. Returns the threads that would not end. */
     List<String> stopThreads() {
-        List<String> stuck = new ArrayList<>();
-        for (SpecThread t : threads.values()) {
-            if (!t.stop()) {
-                stuck.add(t.describe());
-            }
-        }
-        if (!holder.stop()) {
-            stuck.add(holder.describe());
-        }
-        return stuck;
+        return driver.stop();
     }
 
     @Override

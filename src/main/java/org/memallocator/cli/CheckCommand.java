@@ -27,14 +27,15 @@ import picocli.CommandLine.Spec;
  * {@code memallocator check}, the main job: model-check the spec with TLC, run the conformance
  * vectors (generated afresh from the generation model, in a temporary directory) against the Java
  * implementation, and record and check one concurrent history of it; then one short summary of the
- * three. Exit 1 if any of them fails.
+ * three. Exit 1 if any of them fails, 3 if none failed but the history's check was undecided.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Model-check spec/MemAllocator.tla (or another spec) with TLC in a forked JVM; run the "
                 + "conformance vectors, generated from --gen-config, against the Java implementation; record a "
                 + "random concurrent history of it and check that it is linearizable.",
                 "Exit 0: all three passed; 1: any failed; 2: bad arguments or input files (every file is checked, "
-                        + "and a malformed config refused, before TLC runs), or TLC's --timeout hit."})
+                        + "and a malformed config refused, before TLC runs), or TLC's --timeout hit; 3: none failed, "
+                        + "but the history's check ran out of its budget (undecided)."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -76,6 +77,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Seed of the recorded history's workload (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--history-budget", paramLabel = "N",
+            description = "Give up on the history (undecided) when its check holds more than N configurations at "
+                    + "once (default: as many as a quarter of the heap holds).")
+    Long historyBudget;
+
     @Mixin
     ImplementationOption implementation;
 
@@ -93,6 +99,9 @@ public final class CheckCommand implements Callable<Integer> {
         if (threads < 1 || ops < 1) {
             throw new Main.UsageError("--threads and --ops must be at least 1 (" + threads + ", " + ops + ")");
         }
+        if (historyBudget != null && historyBudget < 1) {
+            throw new Main.UsageError("--history-budget must be at least 1, not " + historyBudget);
+        }
         Supplier<MemAllocator> factory = implementation.factory();
         int n = workers == 0 ? Runtime.getRuntime().availableProcessors() : workers;
         TlcConfig parsed = readConfig(cfg);
@@ -103,10 +112,11 @@ public final class CheckCommand implements Callable<Integer> {
         boolean model = report(result, cfg, parsed, out) == 0;
         out.println();
         boolean vectors = vectors(out, n, factory);
-        boolean history = history(out, factory);
+        int history = history(out, factory);
         out.println("Summary:     model " + (model ? "OK" : "FAILED") + ", vectors " + (vectors ? "OK" : "FAILED")
-                + ", history " + (history ? "OK" : "FAILED"));
-        return model && vectors && history ? 0 : Main.EXIT_VIOLATION;
+                + ", history " + (history == Main.EXIT_OK ? "OK" : history == Main.EXIT_UNDECIDED ? "UNDECIDED"
+                : "FAILED"));
+        return !model || !vectors || history == Main.EXIT_VIOLATION ? Main.EXIT_VIOLATION : history;
     }
 
     /** Generates the vectors into a temporary directory and runs them; prints one summary line. */
@@ -135,18 +145,26 @@ public final class CheckCommand implements Callable<Integer> {
         return s.allPassed() && s.passed() > 0;
     }
 
-    /** Records one concurrent history and checks it; prints one summary line (and the failure, if any). */
-    private boolean history(PrintWriter out, Supplier<MemAllocator> factory) {
+    /**
+     * Records one concurrent history and checks it; prints one summary line (and the failure, if
+     * any). Returns 0 (linearizable, and the workload finished), 1 (not, or the workload hung) or
+     * {@value Main#EXIT_UNDECIDED} (the check's budget ran out).
+     */
+    private int history(PrintWriter out, Supplier<MemAllocator> factory) {
         out.printf("Recording %d calls on %d threads (seed %d) on %s and checking the history...%n", ops, threads,
                 seed, implementation.name());
         out.flush();
         Workload.Recording r = Workload.run(factory, new Workload.Settings(threads, ops, seed));
-        Verdict v = HistoryChecker.check(r.parse());
+        Verdict v = new HistoryChecker(historyBudget == null ? HistoryChecker.AUTO_BUDGET : historyBudget,
+                HistoryChecker.DEFAULT_TIME_BUDGET).verdict(r.parse());
         out.println("History:     " + v.summary() + (r.finished() ? "" : " (the workload hung)"));
         if (!v.linearizable()) {
             out.println(v);
         }
-        return v.linearizable() && r.finished();
+        if (!r.finished() || v.outcome() == Verdict.Outcome.NOT_LINEARIZABLE) {
+            return Main.EXIT_VIOLATION;
+        }
+        return v.outcome() == Verdict.Outcome.UNDECIDED ? Main.EXIT_UNDECIDED : Main.EXIT_OK;
     }
 
     private int report(TlcResult result, Path cfgFile, TlcConfig cfg, PrintWriter out) {

@@ -12,6 +12,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -61,6 +62,14 @@ public final class SpecThread implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /**
+     * Numbers every {@code beforePark}, of any SpecThread: the allocator calls it with its lock
+     * held, immediately before the thread joins the condition's wait queue, so among the threads
+     * parked on one allocator's condition the smaller number is the longer waiter (the one AQS's
+     * {@code signal()} takes first).
+     */
+    private static final AtomicLong PARK_ORDER = new AtomicLong();
+
+    /**
      * The wait-loop hook that reports every SpecThread's positions and holds the held ones; any
      * other thread passes through it untouched.
      */
@@ -68,6 +77,7 @@ public final class SpecThread implements AutoCloseable {
         @Override
         public void beforePark(Thread thread) {
             if (thread instanceof Worker w) {
+                w.owner.lastPark = PARK_ORDER.incrementAndGet();
                 w.owner.parks.incrementAndGet();
             }
         }
@@ -115,6 +125,22 @@ public final class SpecThread implements AutoCloseable {
         WAITING
     }
 
+    /**
+     * Where a thread is, from evidence ({@link #position}).
+     */
+    public enum Position {
+        /** No call started, or the last one returned and was seen returned before: not in a call. */
+        IDLE,
+        /** Its call returned. */
+        RETURNED,
+        /** Parked on the allocator's condition: a {@code beforePark}, no {@code afterWake} since, and not signalled. */
+        PARKED,
+        /** Inside {@code afterWake}, held: woken, not yet re-checking. */
+        WOKEN_HELD,
+        /** Parked waiting for a lock (the allocator's), not for its condition. */
+        QUEUED_FOR_LOCK
+    }
+
     /** A call handed to the thread. */
     private static final class Call {
         final String description;
@@ -136,6 +162,8 @@ public final class SpecThread implements AutoCloseable {
     private Call current;
     /** {@code beforePark} calls seen from this thread. */
     private final AtomicInteger parks = new AtomicInteger();
+    /** The {@link #PARK_ORDER} number of this thread's last {@code beforePark}. */
+    private volatile long lastPark;
     /** Guards {@link #held}, {@link #passes} and {@link #woken}. */
     private final Object gate = new Object();
     /** Whether the thread stops in {@code afterWake} until let go. */
@@ -351,6 +379,54 @@ public final class SpecThread implements AutoCloseable {
      */
     public boolean parkedNotWoken() {
         return parks.get() > 0 && parkedOnCondition() && inCall() && !woken();
+    }
+
+    /**
+     * Where the thread is, from evidence, once it has settled (see the class comment): not in a
+     * call, returned, woken and held in {@code afterWake}, queued for a lock, or parked on the
+     * allocator's condition. A thread parked on a condition is unparked spuriously first: one
+     * that was signalled then reaches {@code afterWake} (or returns, if not held), one that was
+     * not parks on the condition again, a new wait. A thread that settles in none of these within
+     * the patience (it runs for ever, or waits on something else) is a failure.
+     */
+    public Position position() {
+        if (!inCall()) {
+            return returned() ? Position.RETURNED : Position.IDLE;
+        }
+        await(() -> returned() || woken() || parkedNotWoken() || queuedForLock(), "settle in " + currentCall());
+        if (returned()) {
+            return Position.RETURNED;
+        }
+        if (woken()) {
+            return Position.WOKEN_HELD;
+        }
+        if (queuedForLock()) {
+            return Position.QUEUED_FOR_LOCK;
+        }
+        long waited = waitedCount();
+        LockSupport.unpark(thread);
+        await(() -> returned() || woken() || queuedForLock() || waitedCount() > waited && parkedNotWoken(),
+                "wake or wait again in " + currentCall());
+        return returned() ? Position.RETURNED
+                : woken() ? Position.WOKEN_HELD
+                : queuedForLock() ? Position.QUEUED_FOR_LOCK
+                : Position.PARKED;
+    }
+
+    /** Parked with a lock's synchronizer (not a {@link Condition}) as its blocker. */
+    private boolean queuedForLock() {
+        Thread.State s = thread.getState();
+        Object blocker = LockSupport.getBlocker(thread);
+        return (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING)
+                && blocker instanceof java.util.concurrent.locks.AbstractQueuedSynchronizer && inCall();
+    }
+
+    /**
+     * The {@code beforePark} number of the thread's last park (see {@code PARK_ORDER}): among
+     * threads parked on one condition, the smaller is the longer waiter. 0 if it never parked.
+     */
+    public long lastPark() {
+        return lastPark;
     }
 
     /**

@@ -241,11 +241,12 @@ public final class VectorRunner {
             hold |= feature.asText().equals("hold");
         }
         MemAllocator allocator = factory.get();
-        if (hold && !SpecThread.attach(allocator)) {
+        SpecDriver driver = new SpecDriver(allocator, "vector-", patience, hold);
+        if (hold && !driver.canHold()) {
             return new Result(name, Status.SKIPPED, "needs hold: " + allocator.getClass().getName()
                     + " has no wait-loop hook (org.memallocator.WaitLoopHook)");
         }
-        try (Run run = new Run(allocator, hold)) {
+        try (Run run = new Run(driver, hold)) {
             for (JsonNode step : vector.get("steps")) {
                 try {
                     run.step(step);
@@ -289,19 +290,20 @@ public final class VectorRunner {
     private final class Run implements AutoCloseable {
         private final MemAllocator allocator;
         private final boolean hold;
-        private final Map<String, SpecThread> threads = new HashMap<>();
+        private final SpecDriver driver;
         private final Map<String, MediaSample> samples = new LinkedHashMap<>();
         private final Map<MediaSample, String> names = new IdentityHashMap<>();
         /** The calls that should be blocked: the step that made each, by thread name. */
         final Map<String, Integer> blocked = new LinkedHashMap<>();
 
-        Run(MemAllocator allocator, boolean hold) {
-            this.allocator = allocator;
+        Run(SpecDriver driver, boolean hold) {
+            this.driver = driver;
+            this.allocator = driver.allocator();
             this.hold = hold;
         }
 
         private SpecThread thread(String name) {
-            return threads.computeIfAbsent(name, n -> new SpecThread(n, "vector-", patience));
+            return driver.thread(name);
         }
 
         void step(JsonNode step) throws Failure, InterruptedException {
@@ -323,7 +325,7 @@ public final class VectorRunner {
                 wakes(step.get("wakes"));
             }
             for (Map.Entry<String, Integer> b : blocked.entrySet()) {
-                SpecThread d = threads.get(b.getKey());
+                SpecThread d = driver.thread(b.getKey());
                 if (d.returned()) {
                     throw new Failure("the call of " + b.getKey() + " (step " + b.getValue() + ") returned "
                             + describe(outcome(d)) + ", but it should still be blocked");
@@ -354,8 +356,8 @@ public final class VectorRunner {
          * condition before any signal can reach it; it stays held.
          */
         private void interruptHeld(String thread) throws Failure {
-            SpecThread d = threads.get(thread);
-            if (d == null || !blocked.containsKey(thread) || !d.held()) {
+            SpecThread d = driver.thread(thread);
+            if (!blocked.containsKey(thread) || !d.held()) {
                 throw new Failure(thread + " has no held call to interrupt");
             }
             if (!d.parkedNotWoken()) {
@@ -370,8 +372,8 @@ public final class VectorRunner {
          * nothing it may take and park again.
          */
         private void recheck(String thread) throws Failure {
-            SpecThread d = threads.get(thread);
-            if (d == null || !blocked.containsKey(thread) || !d.held()) {
+            SpecThread d = driver.thread(thread);
+            if (!blocked.containsKey(thread) || !d.held()) {
                 throw new Failure(thread + " has no held call to let re-check");
             }
             if (!d.woken() && d.tryWake() == SpecThread.Wake.NOT_WOKEN) {
@@ -422,7 +424,7 @@ public final class VectorRunner {
             for (JsonNode wake : list) {
                 String thread = wake.get("thread").asText();
                 blocked.remove(thread);
-                check(wake, outcome(threads.get(thread)), "GetBuffer");
+                check(wake, outcome(driver.thread(thread)), "GetBuffer");
             }
         }
 
@@ -455,9 +457,7 @@ public final class VectorRunner {
             for (int i = 0; i < got.length; i++) {
                 String want = candidates.get(i).get(0);
                 if (!got[i].equals(want)) { // another waiter got it: the two are interchangeable
-                    SpecThread d = threads.get(want);
-                    threads.put(want, threads.get(got[i]));
-                    threads.put(got[i], d);
+                    driver.swap(want, got[i]);
                     Integer b = blocked.get(want);
                     blocked.put(want, blocked.get(got[i]));
                     blocked.put(got[i], b);
@@ -482,12 +482,12 @@ public final class VectorRunner {
             while (true) {
                 List<String> returned = new ArrayList<>();
                 for (String c : any) {
-                    if (threads.get(c).returned()) {
+                    if (driver.thread(c).returned()) {
                         returned.add(c);
                     }
                 }
                 for (Map.Entry<String, Integer> other : blocked.entrySet()) {
-                    SpecThread d = threads.get(other.getKey());
+                    SpecThread d = driver.thread(other.getKey());
                     if (!any.contains(other.getKey()) && d.returned()) {
                         throw new Failure("the call of " + other.getKey() + " (step " + other.getValue()
                                 + ") returned " + describe(outcome(d)) + ", but this step wakes only " + any);
@@ -513,7 +513,7 @@ public final class VectorRunner {
         /** Lets the held candidates go in turn until one returns (see the class comment). */
         private String letGo(List<String> candidates) throws Failure {
             for (String c : candidates) {
-                SpecThread d = threads.get(c);
+                SpecThread d = driver.thread(c);
                 if (d.tryWake() == SpecThread.Wake.RETURNED || d.returned()) {
                     return c;
                 }
@@ -659,6 +659,9 @@ public final class VectorRunner {
         // -------------------------------------------------------- checking an outcome
 
         private void check(JsonNode expect, Outcome got, String op) throws Failure {
+            if (got.unexpected() instanceof VirtualMachineError limit) {
+                throw limit; // out of heap, of thread stack...: a resource limit (exit 2, naming the flag), not a failure
+            }
             if (got.unexpected() != null) {
                 throw new Failure("threw " + got.unexpected());
             }
@@ -760,9 +763,7 @@ public final class VectorRunner {
         /** Stops the threads: a held one is let go, one still in a call (a failed vector) is interrupted. */
         @Override
         public void close() {
-            for (SpecThread d : threads.values()) {
-                d.stop();
-            }
+            driver.stop();
         }
     }
 }

@@ -71,6 +71,21 @@ class CheckCommandTest {
         assertTrue(out().contains("\nSummary:     model FAILED, vectors OK, history OK"), out());
     }
 
+    /**
+     * A history whose check ran out of its budget is undecided: exit 3 when nothing failed (it was
+     * exit 1, "violation", like a history found not linearizable).
+     */
+    @Test
+    void anUndecidedHistoryExitsThree() throws IOException {
+        assertEquals(3, Main.execute(small("check", "--spec", DIR + "Bounded.tla", "--workers", "1",
+                "--threads", "4", "--history-budget", "1")), out() + err());
+        assertTrue(out().contains("\nHistory:     undecided"), out());
+        assertTrue(out().contains("\nSummary:     model OK, vectors OK, history UNDECIDED"), out());
+        assertEquals(1, Main.execute(small("check", "--spec", DIR + "Counter.tla", "--workers", "1",
+                "--threads", "4", "--history-budget", "1")), out() + err());
+        assertEquals(2, Main.execute("check", "--history-budget", "0"));
+    }
+
     @Test
     void missingSpecIsAOneLineUsageError() {
         assertEquals(2, Main.execute("check", "--spec", DIR + "Nowhere.tla"));
