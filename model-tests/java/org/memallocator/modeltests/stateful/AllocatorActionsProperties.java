@@ -47,16 +47,14 @@ import org.opentest4j.TestAbortedException;
  * ({@link AllocatorWorld}). After every step the implementation's observable state must equal the
  * model's abstraction and the model's invariants must hold.
  *
- * <p>Actions whose spec step is a wake-up perform the call that causes it: WakeWithSample is the
- * final release of a sample while threads wait, WakeNotCommitted a Decommit (or Close) while
- * threads wait, WaitTimedOut a timed getBuffer whose short deadline the test lets pass,
+ * <p>Each action is enabled exactly when the model's action is: Release(b) whenever buffer b is
+ * out (the final one too, with threads waiting), Decommit and Close with or without waiters,
+ * GetBufferOk whenever a buffer is free. The waiters are held ({@link AllocatorWorld}): a Release,
+ * Decommit or Close only wakes them, and WakeWithSample and WakeNotCommitted are actions of their
+ * own that let a woken waiter run, so "release, release, wake" and "decommit, commit, wake" are
+ * generated. WaitTimedOut is a timed getBuffer whose short deadline the test lets pass,
  * WaitInterrupted a {@link Thread#interrupt()} of a blocked thread (or a waiting call made with
- * the interrupt status already set). Release, Decommit and Close are therefore only taken when
- * they wake nobody.
- *
- * <p>Two actions also reach the spec's states between a step that enables a wake-up and the
- * wake-up, by holding the waiters: GetBufferOk barging in after the final Release that woke a
- * waiter, and Commit right after the Decommit that woke them; the waiters must then wait again.
+ * the interrupt status already set).
  *
  * <p>A failing chain is shortened by this class, not by jqwik (whose shrinking is off: in jqwik
  * 1.9.3 dropping a step of a chain whose actions have preconditions regenerates every later step,
@@ -247,10 +245,6 @@ public class AllocatorActionsProperties {
         }
     }
 
-    /**
-     * Commit(t); or, while threads wait, Decommit then Commit before any waiter the decommit woke
-     * has run (the waiters are held across both), after which they must wait again.
-     */
     static final class Commit extends SpecStep {
         Commit() {
             super("Commit", 8);
@@ -263,17 +257,7 @@ public class AllocatorActionsProperties {
 
         @Override
         Arbitrary<Transformer<AllocatorWorld>> transformers() {
-            return Combinators.combine(THREAD, THREAD, RARELY).as((first, decommitter, afterDecommit) ->
-                    step(afterDecommit ? "Commit(" + first + ") right after Decommit(" + decommitter
-                                    + ") if threads wait (the woken waiters held), else alone"
-                                    : "Commit(" + first + ")", w -> {
-                        if (afterDecommit && w.state().committed() && !w.state().waiters().isEmpty()
-                                && w.decommitThenCommitBeforeWaitersRun(thread(decommitter, w::call),
-                                thread(first, w::call))) {
-                            return;
-                        }
-                        w.commit(thread(first, w::call));
-                    }));
+            return THREAD.map(first -> step("Commit(" + first + ")", w -> w.commit(thread(first, w::call))));
         }
     }
 
@@ -284,7 +268,7 @@ public class AllocatorActionsProperties {
 
         @Override
         public boolean precondition(AllocatorWorld w) {
-            return anyThread(w::call) && w.state().waiters().isEmpty();
+            return anyThread(w::call);
         }
 
         @Override
@@ -300,7 +284,7 @@ public class AllocatorActionsProperties {
 
         @Override
         public boolean precondition(AllocatorWorld w) {
-            return anyThread(w::call) && w.state().waiters().isEmpty();
+            return anyThread(w::call);
         }
 
         @Override
@@ -309,42 +293,22 @@ public class AllocatorActionsProperties {
         }
     }
 
-    /**
-     * GetBufferOk(t) with a buffer free; or, while threads wait, barging: the final Release(b)
-     * wakes a waiter, and t takes the buffer before any woken waiter runs (the waiters are held).
-     */
+    /** GetBufferOk(t) with a buffer free: barging in too, while woken waiters are held. */
     static final class GetBufferOk extends SpecStep {
         GetBufferOk() {
             super("GetBufferOk", 30);
         }
 
-        private static boolean plain(AllocatorWorld w) {
-            return w.state().committed() && !w.state().freeList().isEmpty();
-        }
-
-        private static boolean barging(AllocatorWorld w) {
-            return w.state().committed() && !w.state().waiters().isEmpty() && anyBuffer(b -> w.state().refs(b) == 1);
-        }
-
         @Override
         public boolean precondition(AllocatorWorld w) {
-            return anyThread(w::call) && (plain(w) || barging(w));
+            return anyThread(w::call) && w.state().committed() && !w.state().freeList().isEmpty();
         }
 
         @Override
         Arbitrary<Transformer<AllocatorWorld>> transformers() {
-            return Combinators.combine(THREAD, Arbitraries.of(Flavour.class), RARELY, RARELY, BUFFER)
-                    .as((first, f, interrupted, barge, b0) -> step(barge
-                            ? "GetBufferOk(" + first + ") by " + Flavour.NOWAIT.call + " barging after the final Release("
-                                    + b0 + ") if threads wait, else by " + (interrupted ? "interrupted " : "") + f.call
-                            : "GetBufferOk(" + first + ") by " + (interrupted ? "interrupted " : "") + f.call
-                                    + " if a buffer is free, else barging after the final Release(" + b0 + ")", w -> {
-                        if ((barge || !plain(w)) && barging(w) && w.bargingGetBufferOk(thread(first, w::call),
-                                buffer(b0, b -> w.state().refs(b) == 1), Flavour.NOWAIT)) {
-                            return;
-                        }
-                        w.getBufferOk(thread(first, w::call), f, interrupted);
-                    }));
+            return Combinators.combine(THREAD, Arbitraries.of(Flavour.class), RARELY).as((first, f, interrupted) ->
+                    step("GetBufferOk(" + first + ") by " + (interrupted ? "interrupted " : "") + f.call,
+                            w -> w.getBufferOk(thread(first, w::call), f, interrupted)));
         }
     }
 
@@ -402,6 +366,7 @@ public class AllocatorActionsProperties {
         }
     }
 
+    /** A woken waiter (the implementation's choice: the first seen woken from {@code first} on) takes a free buffer. */
     static final class WakeWithSample extends SpecStep {
         WakeWithSample() {
             super("WakeWithSample", 20);
@@ -409,16 +374,16 @@ public class AllocatorActionsProperties {
 
         @Override
         public boolean precondition(AllocatorWorld w) {
-            return w.state().committed() && !w.state().waiters().isEmpty() && anyBuffer(b -> w.state().refs(b) == 1);
+            return w.state().committed() && !w.state().freeList().isEmpty() && !w.state().waiters().isEmpty();
         }
 
         @Override
         Arbitrary<Transformer<AllocatorWorld>> transformers() {
-            return BUFFER.map(first -> step("WakeWithSample after the final Release(" + first + ")",
-                    w -> w.wakeWithSample(buffer(first, b -> w.state().refs(b) == 1))));
+            return THREAD.map(first -> step("WakeWithSample(" + first + ")", w -> w.wakeWithSample(first)));
         }
     }
 
+    /** A woken waiter sees the allocator not committed (after a Decommit or Close). */
     static final class WakeNotCommitted extends SpecStep {
         WakeNotCommitted() {
             super("WakeNotCommitted", 10);
@@ -426,14 +391,12 @@ public class AllocatorActionsProperties {
 
         @Override
         public boolean precondition(AllocatorWorld w) {
-            return w.state().committed() && !w.state().waiters().isEmpty() && anyThread(w::call);
+            return !w.state().committed() && !w.state().waiters().isEmpty();
         }
 
         @Override
         Arbitrary<Transformer<AllocatorWorld>> transformers() {
-            return Combinators.combine(THREAD, Arbitraries.of(false, false, false, false, false, true))
-                    .as((first, viaClose) -> step("WakeNotCommitted after " + (viaClose ? "Close(" : "Decommit(") + first + ")",
-                            w -> w.wakeNotCommitted(thread(first, w::call), viaClose)));
+            return THREAD.map(first -> step("WakeNotCommitted(" + first + ")", w -> w.wakeNotCommitted(first)));
         }
     }
 
@@ -512,8 +475,7 @@ public class AllocatorActionsProperties {
         }
 
         private static boolean enabled(AllocatorWorld w, int b) {
-            State s = w.state();
-            return s.refs(b) > 1 || s.refs(b) == 1 && s.waiters().isEmpty();
+            return w.state().refs(b) > 0;
         }
 
         @Override
@@ -662,8 +624,8 @@ public class AllocatorActionsProperties {
     }
     @AfterProperty
     void report() {
-        System.out.printf("AllocatorActionsProperties [%s, budget %s]: %d chains passed, %d actions (%d with waiters"
-                        + " held), %d spec steps, %.1f s; actions taken: %s%n",
+        System.out.printf("AllocatorActionsProperties [%s, budget %s]: %d chains passed, %d actions (%d wakes of"
+                        + " held waiters), %d spec steps, %.1f s; actions taken: %s%n",
                 org.memallocator.modeltests.support.Implementations.name(), Budget.longRun() ? "long" : "ci",
                 chains.get(), stepCounts.values().stream().mapToInt(Integer::intValue).sum(), heldRuns.get(),
                 specSteps.get(), (System.nanoTime() - started) / 1e9, stepCounts);

@@ -35,25 +35,24 @@ import org.opentest4j.TestAbortedException;
  * <p>Every method below is one jqwik action: it makes the implementation call(s), advances the
  * model by the spec steps the implementation was seen to take (accepting the implementation's
  * choices, such as which free buffer it handed out or which waiter it woke, after checking the
- * model allows them), and then {@link #settle() settles}: every blocked call is given the chance
- * to return, each return is matched to the spec step that explains it, and a call still blocked
- * although the spec would let it return (a lost wake-up) is a failure. {@link #checkRefinement()}
- * then compares the implementation's observable state with the model's.
+ * model allows them), and then {@link #settle() settles}. {@link #checkRefinement()} then
+ * compares the implementation's observable state with the model's.
  *
- * <p>Which steps must wake whom. The spec only permits wake-ups; what forces them is the fair
- * specification ({@code SF} of {@code WakeWithSample} and {@code WakeNotCommitted}): once the
- * test stops issuing calls, a waiter that could return must return. So after every action the
- * test requires: no waiter blocked while the allocator is not committed (a Decommit or Close wakes
- * all of them), and no waiter blocked while a buffer is free (a final Release with waiters wakes
- * one of them, whichever the implementation picks; the others stay blocked). A return that no
+ * <p><b>Held waiters.</b> Every blocked getBuffer is held through the spec driver
+ * ({@link SpecDriver#startHeld}): once woken it stops in the allocator's wait-loop hook, not yet
+ * run, until a WakeWithSample or WakeNotCommitted action lets it go. So, as in the spec, other
+ * steps come between a wake-up and the waiter's return: a second Release before the first woken
+ * waiter has run, a GetBufferOk that barges in and takes the buffer, a Commit right after the
+ * Decommit that woke them. Which waiter a release woke is the implementation's choice; a Wake
+ * action lets go a waiter the driver saw woken.
+ *
+ * <p><b>What must have been woken.</b> After every action, from the driver's evidence (each
+ * waiter parked on the condition or woken and held): no waiter parked while the allocator is not
+ * committed (a Decommit or Close wakes all of them), and, while any waiter is parked, at least as
+ * many woken waiters as free buffers (each final Release with waiters wakes one). These are the
+ * monitor's NoWaiterSleepsWhileDecommitted and NoLostWakeup; a breach is a "lost wake-up". A
+ * woken waiter with nothing it may take is let go once and must wait again. A return that no
  * step explains (a sample twice, a timeout of an untimed call, an interrupt nobody sent) fails.
- *
- * <p>Between a step that enables a wake-up and the wake-up the spec lets other steps happen; a
- * real woken thread runs as soon as it gets the lock, so two actions hold the waiters
- * ({@link SpecThread#hold}) to get there: a GetBufferOk that barges in after the final Release
- * that woke a waiter ({@link #bargingGetBufferOk}), and a Commit right after the Decommit that
- * woke them ({@link #decommitThenCommitBeforeWaitersRun}). Either way a woken waiter then finds
- * the allocator committed with nothing free, and must wait again.
  *
  * <p>Only the test's main thread calls these methods; the allocator is called from the spec
  * threads' {@link SpecThread}s and, for sample steps and observations, from a "holder" thread, so
@@ -158,7 +157,7 @@ final class AllocatorWorld implements AutoCloseable {
     /** The spec steps taken so far, for failure messages. */
     private final List<String> steps = new ArrayList<>();
     private boolean terminatingChecked;
-    /** How many actions ran with waiters held (barging, decommit-then-commit). */
+    /** How many Wake actions let a held waiter go (after other steps had come between its wake-up and its run). */
     private int heldRuns;
     /** The chain's steps performed so far, the last one possibly failed, with the spec steps each took. */
     private final List<Step> performed = new ArrayList<>();
@@ -240,9 +239,8 @@ final class AllocatorWorld implements AutoCloseable {
         settle();
     }
 
-    /** Decommit(t) with nobody blocked (with waiters it is {@link #wakeNotCommitted}). */
+    /** Decommit(t), with or without waiters: the waiters it wakes stay held until a WakeNotCommitted lets them run. */
     void decommit(String t) {
-        requireNoWaiters();
         State next = enabled(model.decommit(state, t));
         Result r = resultOf(t, driver.thread(t).call("decommit()", () -> {
             allocator.decommit();
@@ -252,9 +250,11 @@ final class AllocatorWorld implements AutoCloseable {
         settle();
     }
 
-    /** Close(t) with nobody blocked; then checks another call is refused without a step. */
+    /**
+     * Close(t), with or without waiters (those it wakes stay held); then checks another call is
+     * refused without a step.
+     */
     void close(String t) {
-        requireNoWaiters();
         State next = enabled(model.close(state, t));
         Result r = resultOf(t, driver.thread(t).call("close()", () -> {
             allocator.close();
@@ -262,8 +262,7 @@ final class AllocatorWorld implements AutoCloseable {
         }));
         take("Close(" + t + ")", Optional.of(next), t, r);
         settle();
-        String other = THREADS.get((THREADS.indexOf(t) + 1) % THREADS.size());
-        SpecThread.Outcome misuse = driver.thread(other).call("getBuffer(NOWAIT) after close()",
+        SpecThread.Outcome misuse = holder.call("getBuffer(NOWAIT) after close()",
                 () -> allocator.getBuffer(MemAllocator.AM_GBF_NOWAIT));
         if (!(misuse.thrown() instanceof IllegalStateException)) {
             fail("misuse accepted", "getBuffer(NOWAIT) after close() " + misuse + " instead of throwing IllegalStateException");
@@ -303,143 +302,87 @@ final class AllocatorWorld implements AutoCloseable {
         settle();
     }
 
-    /** GetBufferBlocks(t): starts a waiting call, which must block and stay blocked. */
+    /**
+     * GetBufferBlocks(t): starts a waiting call, which must block; it is held
+     * ({@link SpecDriver#startHeld}) if the allocator has the wait-loop hook, so that once woken
+     * it stays woken, not yet run, until a WakeWithSample or WakeNotCommitted lets it go.
+     */
     void getBufferBlocks(String t, Flavour flavour) {
         if (flavour.noWait) {
             throw new IllegalArgumentException(flavour + " does not wait");
         }
-        State next = enabled(model.getBufferBlocks(state, t));
+        State next = enabled(model.getBufferBlocks(state, t, flavour.timed));
         SpecThread thread = driver.thread(t);
-        thread.start(flavour.call, getBuffer(flavour, false));
-        if (!thread.awaitParkedOrReturned()) {
+        boolean blocked;
+        if (driver.canHold()) {
+            blocked = driver.startHeld(t, flavour.call, getBuffer(flavour, false));
+        } else {
+            thread.start(flavour.call, getBuffer(flavour, false));
+            blocked = thread.awaitParkedOrReturned();
+        }
+        if (!blocked) {
             fail("did not block", t + ": " + flavour.call + " " + thread.outcome() + " instead of blocking (GetBufferBlocks)");
         }
         blockedTimeout.put(t, flavour.timed ? LONG_TIMEOUT : null);
         take("GetBufferBlocks(" + t + ")", Optional.of(next), t, Result.NONE);
-        if (!thread.probeStillBlocked()) {
-            fail("returned unwoken", t + ": " + flavour.call + " " + thread.outcome() + " after blocking, with nothing to wake it");
-        }
         settle();
     }
 
     /**
-     * WakeWithSample: the final Release(b) of a sample while threads are blocked. One waiter,
-     * whichever the implementation picks, must return with that buffer; the others stay blocked.
+     * WakeWithSample(t): a blocked thread takes a free buffer. The implementation chooses which
+     * waiter was signalled: the runner lets go a waiter seen woken (the first from {@code first}
+     * in cyclic order), which must return with a free buffer; none woken while buffers are free
+     * is a lost wake-up.
      */
-    void wakeWithSample(int b) {
-        if (state.waiters().isEmpty() || state.refs(b) != 1) {
-            throw notEnabled("WakeWithSample after Release(" + b + ")");
+    void wakeWithSample(String first) {
+        if (!state.committed() || state.freeList().isEmpty() || state.waiters().isEmpty()) {
+            throw notEnabled("WakeWithSample");
         }
-        List<String> waiting = List.copyOf(state.waiters());
-        int before = steps.size();
-        releaseSample(b);
-        settle();
-        long woken = steps.subList(before, steps.size()).stream().filter(s -> s.startsWith("WakeWithSample(")).count();
-        if (woken != 1) {
-            fail("wrong wake-ups", "after the final Release(" + b + ") with waiters " + waiting + ", " + woken
-                    + " waiters returned with a sample instead of one");
-        }
+        letWokenWaiterGo(first, "WakeWithSample");
     }
 
-    /**
-     * GetBufferOk(t) barging: the final Release(b) wakes a waiter, but before any woken waiter
-     * runs, t takes the buffer. The waiters are held ({@link SpecThread#hold}) from before the
-     * release until t has the buffer; then they run, find nothing free and must wait again (a
-     * waiter that returns instead, VFW_E_TIMEOUT from an untimed call, is the "if instead of
-     * while" bug). Returns false, having done nothing, if the waiters cannot be held.
-     */
-    boolean bargingGetBufferOk(String t, int b, Flavour flavour) {
-        if (!call(t) || !state.committed() || state.waiters().isEmpty() || state.refs(b) != 1) {
-            throw notEnabled("GetBufferOk(" + t + ") barging after Release(" + b + ")");
+    /** WakeNotCommitted(t): a blocked thread sees the allocator decommitted; as {@link #wakeWithSample}. */
+    void wakeNotCommitted(String first) {
+        if (state.committed() || state.waiters().isEmpty()) {
+            throw notEnabled("WakeNotCommitted");
         }
-        List<SpecThread> held = holdWaiters();
-        if (held == null) {
-            return false;
-        }
-        try {
-            releaseSample(b);
-            SpecThread.Outcome o = driver.thread(t).call(describe(flavour, false), getBuffer(flavour, false));
-            Result r = resultOf(t, o);
-            if (r != Result.S_OK) {
-                take("GetBuffer(" + t + ") returning " + r + " with buffer " + b + " free", Optional.empty(), t, r);
-            }
-            int got = bufferFor((MediaSample) o.value(), t);
-            take("GetBufferOk(" + t + ", " + got + ")", model.getBufferOk(state, t, got), t, r);
-        } finally {
-            held.forEach(SpecThread::release);
-        }
-        settle();
-        return true;
+        letWokenWaiterGo(first, "WakeNotCommitted");
     }
 
-    /**
-     * Decommit(d) then Commit(c) before any waiter the decommit woke runs: the waiters are held
-     * across both steps. With samples out, the commit cancels the pending decommit and nothing is
-     * free, so every waiter must wait again; without, the commit allocates anew and waiters must
-     * take the new buffers. Returns false, having done nothing, if the waiters cannot be held.
-     */
-    boolean decommitThenCommitBeforeWaitersRun(String d, String c) {
-        if (!call(d) || !call(c) || !state.committed() || state.waiters().isEmpty()) {
-            throw notEnabled("Decommit(" + d + ") then Commit(" + c + ") before the waiters run");
-        }
-        List<SpecThread> held = holdWaiters();
-        if (held == null) {
-            return false;
-        }
-        try {
-            State next = enabled(model.decommit(state, d));
-            Result r = resultOf(d, driver.thread(d).call("decommit()", () -> {
-                allocator.decommit();
-                return null;
-            }));
-            take("Decommit(" + d + ")", Optional.of(next), d, r);
-            next = enabled(model.commit(state, c));
-            r = resultOf(c, driver.thread(c).call("commit()", () -> {
-                allocator.commit();
-                return null;
-            }));
-            take("Commit(" + c + ")", Optional.of(next), c, r);
-        } finally {
-            held.forEach(SpecThread::release);
-        }
-        settle();
-        return true;
-    }
-
-    /** Holds every waiter; null (none held) if one cannot be held. */
-    private List<SpecThread> holdWaiters() {
+    private void letWokenWaiterGo(String first, String action) {
         if (!driver.canHold()) {
-            return null;
+            settleUnheld();
+            return;
+        }
+        String t = null;
+        List<String> order = new ArrayList<>(THREADS);
+        java.util.Collections.rotate(order, -THREADS.indexOf(first));
+        for (String x : order) {
+            if (state.pc().get(x) == Pc.BLOCKED && driver.position(x) == SpecThread.Position.WOKEN_HELD) {
+                t = x;
+                break;
+            }
+        }
+        if (t == null) {
+            fail("lost wake-up", "lost wake-up: " + action + " is enabled, but every waiter " + state.waiters()
+                    + " is still parked on the allocator's condition: " + positions());
         }
         heldRuns++;
-        List<SpecThread> held = new ArrayList<>();
-        for (String t : state.waiters()) {
-            SpecThread thread = driver.thread(t);
-            if (!thread.hold()) {
-                held.forEach(SpecThread::release);
-                return null;
-            }
-            held.add(thread);
+        if (driver.recheck(t) != SpecThread.Wake.RETURNED) {
+            fail("woken waiter waited again", t + ": its woken " + driver.thread(t).currentCall()
+                    + " parked again although " + (state.committed() ? "buffers " + state.freeList() + " are free"
+                    : "the allocator is not committed"));
         }
-        return held;
+        wake(t, driver.thread(t).outcome());
+        settle();
     }
 
-    /** WakeNotCommitted: Decommit(t) or Close(t) while threads are blocked; all must return. */
-    void wakeNotCommitted(String t, boolean viaClose) {
-        if (state.waiters().isEmpty() || !state.committed()) {
-            throw notEnabled("WakeNotCommitted after " + (viaClose ? "Close(" : "Decommit(") + t + ")");
+    private Map<String, SpecThread.Position> positions() {
+        Map<String, SpecThread.Position> p = new LinkedHashMap<>();
+        for (String t : state.waiters()) {
+            p.put(t, driver.position(t));
         }
-        State next = enabled(viaClose ? model.close(state, t) : model.decommit(state, t));
-        Result r = resultOf(t, driver.thread(t).call(viaClose ? "close()" : "decommit()", () -> {
-            if (viaClose) {
-                allocator.close();
-            } else {
-                allocator.decommit();
-            }
-            return null;
-        }));
-        take((viaClose ? "Close(" : "Decommit(") + t + ")", Optional.of(next), t, r);
-        settle(); // fails if a waiter stays blocked: WakeNotCommitted is enabled for every waiter
+        return p;
     }
 
     /**
@@ -447,7 +390,7 @@ final class AllocatorWorld implements AutoCloseable {
      * pass; the call must return VFW_E_TIMEOUT, no earlier than its deadline.
      */
     void waitTimedOut(String t, int millis) {
-        State blocks = enabled(model.getBufferBlocks(state, t));
+        State blocks = enabled(model.getBufferBlocks(state, t, true));
         Duration timeout = Duration.ofMillis(millis);
         SpecThread thread = driver.thread(t);
         thread.start("getBuffer(0, " + millis + " ms)", () -> allocator.getBuffer(0, timeout));
@@ -470,8 +413,10 @@ final class AllocatorWorld implements AutoCloseable {
      */
     void waitInterrupted(String t, boolean preInterrupted, Flavour flavour) {
         SpecThread thread = driver.thread(t);
+        boolean wasWoken = !preInterrupted && driver.canHold() && state.pc().get(t) == Pc.BLOCKED
+                && driver.position(t) == SpecThread.Position.WOKEN_HELD;
         if (preInterrupted) {
-            State blocks = enabled(model.getBufferBlocks(state, t));
+            State blocks = enabled(model.getBufferBlocks(state, t, flavour.timed));
             thread.start(describe(flavour, true), getBuffer(flavour, true));
             blockedTimeout.put(t, flavour.timed ? LONG_TIMEOUT : null);
             take("GetBufferBlocks(" + t + ")", Optional.of(blocks), t, Result.NONE);
@@ -480,10 +425,13 @@ final class AllocatorWorld implements AutoCloseable {
                 throw notEnabled("WaitInterrupted(" + t + ")");
             }
             thread.interrupt();
+            if (thread.held()) { // let go: an interrupt that came after its wake-up does not stop it
+                thread.release();
+            }
         }
         interruptSent.put(t, true);
         SpecThread.Outcome o = thread.awaitReturn();
-        if (!(o.thrown() instanceof InterruptedException)) {
+        if (!(o.thrown() instanceof InterruptedException) && !(!preInterrupted && wasWoken)) {
             fail("interrupt ignored", t + ": interrupted " + thread.currentCall() + " " + o + " instead of throwing InterruptedException");
         }
         wake(t, o);
@@ -500,11 +448,8 @@ final class AllocatorWorld implements AutoCloseable {
         settle();
     }
 
-    /** Release(b) that wakes nobody: not final, or no waiter (else it is {@link #wakeWithSample}). */
+    /** Release(b): any release; a waiter the final one wakes stays held until a WakeWithSample lets it go. */
     void release(int b) {
-        if (state.refs(b) == 1 && !state.waiters().isEmpty()) {
-            throw notEnabled("Release(" + b + ") without a wake-up");
-        }
         releaseSample(b);
         settle();
     }
@@ -565,10 +510,53 @@ final class AllocatorWorld implements AutoCloseable {
     }
 
     /**
-     * Lets every blocked call return if it can, explains each return by a spec step, and fails
-     * if a call stays blocked although the spec lets it return (see the class comment).
+     * After every action, with the waiters held: a woken waiter that has nothing it may take
+     * (committed, nothing free) is let go once and must wait again (an {@code if} instead of a
+     * {@code while} returns); then, from the driver's evidence, no lost wake-up: no waiter still
+     * parked on the allocator's condition while it is not committed, and, while any waiter is
+     * parked, at least as many woken waiters as free buffers (the monitor's NoLostWakeup
+     * invariant). A held call that returned by itself fails. Without the hook:
+     * {@link #settleUnheld}.
      */
     void settle() {
+        if (!driver.canHold()) {
+            settleUnheld();
+            return;
+        }
+        for (String t : state.waiters()) {
+            if (state.committed() && state.freeList().isEmpty()
+                    && driver.position(t) == SpecThread.Position.WOKEN_HELD
+                    && driver.recheck(t) == SpecThread.Wake.RETURNED) {
+                fail("returned unwoken", t + ": its woken " + driver.thread(t).currentCall() + " returned "
+                        + driver.thread(t).outcome() + " with nothing free: it must wait again (if instead of while?)");
+            }
+        }
+        int parked = 0;
+        int woken = 0;
+        for (String t : state.waiters()) {
+            switch (driver.position(t)) {
+                case PARKED -> parked++;
+                case WOKEN_HELD -> woken++;
+                default -> fail("returned unwoken", t + ": its held " + driver.thread(t).currentCall() + " is "
+                        + driver.position(t) + " (" + driver.thread(t).describe() + ")");
+            }
+        }
+        if (parked > 0 && !state.committed()) {
+            fail("lost wake-up", "lost wake-up: the allocator is not committed, but waiters are still parked on"
+                    + " its condition: " + positions());
+        }
+        if (parked > 0 && woken < state.freeList().size()) {
+            fail("lost wake-up", "lost wake-up: buffers " + state.freeList() + " are free, " + woken
+                    + " waiter(s) woken, and waiters are still parked on the condition: " + positions());
+        }
+    }
+
+    /**
+     * Without the wait-loop hook (waiters cannot be held): lets every blocked call return if it
+     * can, explains each return by a spec step, and fails if a call stays blocked although the
+     * spec lets it return.
+     */
+    private void settleUnheld() {
         boolean progress = true;
         while (progress) {
             progress = false;

@@ -1,8 +1,6 @@
 package org.memallocator.modeltests.trace;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.memallocator.SpecAction;
@@ -17,9 +15,10 @@ import org.memallocator.model.State;
  * under TLC, event by event through {@link MemAllocatorModel#step}, in microseconds instead of
  * seconds. Each event must be a step the spec allows in the state the events before it led to,
  * with the event's parameters, and the result it logged must be the spec's; the model's
- * invariants and action properties must hold after it. The call-mode rule of the trace spec
- * applies too (only a call with a deadline may time out once blocked; only a waiting call
- * blocks; only a NOWAIT or timed call fails with VFW_E_TIMEOUT at once).
+ * invariants and action properties must hold after it. The event's call mode fixes the spec's
+ * {@code timed} of a GetBufferBlocks (so only a call with a deadline may time out once blocked),
+ * and the call-mode rule of the trace spec applies too (only a waiting call blocks; only a NOWAIT
+ * or timed call fails with VFW_E_TIMEOUT at once).
  */
 final class ModelTraceChecker {
 
@@ -65,15 +64,9 @@ final class ModelTraceChecker {
 
     final class Cursor {
         private State s = model.init();
-        private final Map<String, String> callMode = new HashMap<>();
 
         State state() {
             return s;
-        }
-
-        /** How {@code thread}'s blocked getBuffer was called ("wait", "timed"), or null. */
-        String callMode(String thread) {
-            return callMode.get(thread);
         }
 
         /**
@@ -89,14 +82,12 @@ final class ModelTraceChecker {
                         : "a " + e.mode() + " getBuffer failed with VFW_E_TIMEOUT without waiting";
                 case GetBufferBlocks -> e.mode().equals("wait") || e.mode().equals("timed") ? null
                         : "a " + e.mode() + " getBuffer blocked";
-                case WaitTimedOut -> "timed".equals(callMode.get(e.thread())) ? null
-                        : "a blocked " + callMode.get(e.thread()) + " getBuffer timed out (it has no deadline)";
                 default -> null;
             };
             if (modeRule != null) {
                 return modeRule;
             }
-            Optional<State> next = model.step(s, action, e.thread(), e.buffer(), request);
+            Optional<State> next = model.step(s, action, e.thread(), e.buffer(), request, "timed".equals(e.mode()));
             if (next.isEmpty()) {
                 return action + " with these parameters is not enabled";
             }
@@ -114,9 +105,6 @@ final class ModelTraceChecker {
             violated.addAll(MemAllocatorModel.violatedActionProperties(s, t));
             if (!violated.isEmpty()) {
                 return "the step violates " + violated;
-            }
-            if (action == SpecAction.GetBufferBlocks) {
-                callMode.put(e.thread(), e.mode());
             }
             s = t;
             return null;

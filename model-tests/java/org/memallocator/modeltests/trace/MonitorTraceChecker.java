@@ -197,7 +197,7 @@ final class MonitorTraceChecker {
             for (String t : s.waiters()) {
                 if (m.queue().contains(t)) {
                     moves.add(m.wake(Set.of(t), "throws"));                     // Interrupt: cancelled
-                    if ("timed".equals(cursor.callMode(t))) {
+                    if (Boolean.TRUE.equals(s.timed().get(t))) {
                         moves.add(m.wake(Set.of(t), "returns"));                // WakesByItself: deadline
                     }
                 } else if (m.exit(t).equals("returns") && !m.interrupted().contains(t)) {
@@ -304,7 +304,7 @@ final class MonitorTraceChecker {
                 }
                 String spec = !before.committed() ? "WakeNotCommitted"
                         : !m.free().isEmpty() ? "WakeWithSample"
-                        : "timed".equals(cursor.callMode(t)) ? "WaitTimedOut" : "Await";
+                        : Boolean.TRUE.equals(before.timed().get(t)) ? "WaitTimedOut" : "Await";
                 if (!spec.equals(e.action())) {
                     return Outcome.no("the spec's wait loop, with " + (before.committed() ? "" : "the allocator not committed, ")
                             + "free stack " + m.free() + ", takes " + spec + " here, not " + e.action());

@@ -137,7 +137,7 @@ public final class SpecThread implements AutoCloseable {
         PARKED,
         /** Inside {@code afterWake}, held: woken, not yet re-checking. */
         WOKEN_HELD,
-        /** Parked waiting for a lock (the allocator's), not for its condition. */
+        /** Parked waiting for a lock (the allocator's), not for its condition: seen only by {@link #positionNow}. */
         QUEUED_FOR_LOCK
     }
 
@@ -383,19 +383,37 @@ public final class SpecThread implements AutoCloseable {
 
     /**
      * Where the thread is, from evidence, once it has settled (see the class comment): not in a
-     * call, returned, woken and held in {@code afterWake}, queued for a lock, or parked on the
-     * allocator's condition. A thread parked on a condition is unparked spuriously first: one
-     * that was signalled then reaches {@code afterWake} (or returns, if not held), one that was
-     * not parks on the condition again, a new wait. A thread that settles in none of these within
-     * the patience (it runs for ever, or waits on something else) is a failure.
+     * call, returned, woken and held in {@code afterWake}, or parked on the allocator's
+     * condition. A thread queued for the allocator's lock, or running, has not settled: the
+     * driver's threads never keep the lock while they wait (a parked or held thread has dropped
+     * it), so it gets the lock and goes on. A thread parked on a condition is unparked spuriously
+     * first: one that was signalled then reaches {@code afterWake} (or returns, if not held), one
+     * that was not parks on the condition again, a new wait. A thread that settles in none of
+     * these positions within the patience is a failure, with its state and stack.
      */
     public Position position() {
         if (!inCall()) {
             return returned() ? Position.RETURNED : Position.IDLE;
         }
-        await(() -> returned() || woken() || parkedNotWoken() || queuedForLock(), "settle in " + currentCall());
-        if (returned()) {
-            return Position.RETURNED;
+        await(() -> returned() || woken() || parkedNotWoken(), "settle in " + currentCall());
+        if (returned() || woken()) {
+            return returned() ? Position.RETURNED : Position.WOKEN_HELD;
+        }
+        long waited = waitedCount();
+        LockSupport.unpark(thread);
+        await(() -> returned() || woken() || waitedCount() > waited && parkedNotWoken(),
+                "wake or wait again in " + currentCall());
+        return returned() ? Position.RETURNED : woken() ? Position.WOKEN_HELD : Position.PARKED;
+    }
+
+    /**
+     * Where the thread is this instant, without waiting or probing: {@link Position#QUEUED_FOR_LOCK}
+     * when it is parked for a lock, else what its state shows ({@link Position#PARKED} means only
+     * parked on a condition, signalled or not); null while it runs.
+     */
+    public Position positionNow() {
+        if (!inCall()) {
+            return returned() ? Position.RETURNED : Position.IDLE;
         }
         if (woken()) {
             return Position.WOKEN_HELD;
@@ -403,14 +421,7 @@ public final class SpecThread implements AutoCloseable {
         if (queuedForLock()) {
             return Position.QUEUED_FOR_LOCK;
         }
-        long waited = waitedCount();
-        LockSupport.unpark(thread);
-        await(() -> returned() || woken() || queuedForLock() || waitedCount() > waited && parkedNotWoken(),
-                "wake or wait again in " + currentCall());
-        return returned() ? Position.RETURNED
-                : woken() ? Position.WOKEN_HELD
-                : queuedForLock() ? Position.QUEUED_FOR_LOCK
-                : Position.PARKED;
+        return parkedNotWoken() ? Position.PARKED : null;
     }
 
     /** Parked with a lock's synchronizer (not a {@link Condition}) as its blocker. */
