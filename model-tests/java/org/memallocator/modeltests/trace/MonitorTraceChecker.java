@@ -164,8 +164,8 @@ final class MonitorTraceChecker {
             seenAtThisEvent.clear();
             String why = null; // preferably why a state with no unreported step before it fails
             boolean whyWithoutHiddenSteps = false;
-            for (Mon m : hidden(frontier, before, cursor)) {
-                Outcome o = match(m, e, me.queue(), before, after, cursor);
+            for (Mon m : hidden(frontier, before)) {
+                Outcome o = match(m, e, me.queue(), before, after);
                 if (o.next() != null) {
                     next.add(o.next());
                 } else if (why == null || !whyWithoutHiddenSteps && frontier.contains(m)) {
@@ -188,7 +188,7 @@ final class MonitorTraceChecker {
     }
 
     /** {@code frontier} and every state the unreported steps (interrupts, deadlines) lead to from it. */
-    private Set<Mon> hidden(Set<Mon> frontier, State s, ModelTraceChecker.Cursor cursor) {
+    private Set<Mon> hidden(Set<Mon> frontier, State s) {
         Set<Mon> all = new LinkedHashSet<>(frontier);
         Deque<Mon> todo = new ArrayDeque<>(frontier);
         while (!todo.isEmpty()) {
@@ -213,8 +213,7 @@ final class MonitorTraceChecker {
         return all;
     }
 
-    private Outcome match(Mon m, TraceEvent e, List<String> q, State before, State after,
-                          ModelTraceChecker.Cursor cursor) {
+    private Outcome match(Mon m, TraceEvent e, List<String> q, State before, State after) {
         String t = e.thread();
         int waiters = before.waiters().size();
         boolean blocked = before.pc().get(t) == Pc.BLOCKED;
