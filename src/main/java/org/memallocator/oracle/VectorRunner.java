@@ -25,9 +25,9 @@ import org.memallocator.WaitLoopHook;
  * Written to be read and copied: a port's runner does the same with its own calls (the Python one
  * in {@code docs/examples/python/run_vectors.py} is the same algorithm).
  *
- * <p>For each vector: a fresh allocator; one worker thread ({@link SpecThread}) per vector
- * thread, and one for {@code main} (so a call that hangs fails the vector instead of hanging the
- * runner). Each step's call runs on its thread's worker; then the runner checks the step's
+ * <p>For each vector: a fresh allocator, driven by a {@link SpecDriver}: one worker thread
+ * ({@link SpecThread}) per vector thread, and one for {@code main} (so a call that hangs fails
+ * the vector instead of hanging the runner). Each step's call runs on its thread's worker; then the runner checks the step's
  * expectation:
  * <ul>
  * <li>{@code "hr"} (and results): the call returns with exactly that outcome;</li>
