@@ -13,10 +13,10 @@
 (* Modelled: the properties, abstracted to the buffer count and whether    *)
 (* Commit can lay them out; committed and decommit-pending; the allocated  *)
 (* buffers and the free list; each sample's reference count; each client  *)
-(* thread's call (idle or blocked in GetBuffer) and the HRESULT its last   *)
-(* call returned; the allocator's own references (the client's, and the    *)
-(* self-reference a committing Commit takes and the completed decommit    *)
-(* drops).                                                                 *)
+(* thread's call (idle or blocked in GetBuffer, and whether that wait has  *)
+(* a deadline) and the HRESULT its last call returned; the allocator's    *)
+(* own references (the client's, and the self-reference a committing      *)
+(* Commit takes and the completed decommit drops).                        *)
 (*                                                                         *)
 (* Not modelled: buffer contents and sample metadata (times, flags, media *)
 (* type); the size-rounding arithmetic, which is abstracted to "layout"    *)
@@ -82,11 +82,12 @@ VARIABLES
     freeList,         \* the allocated buffers nobody holds
     refs,             \* refs[b]: sample b's reference count, 0 while free
     pc,               \* pc[t]: "idle", "blocked" in GetBuffer, or "done" (Quit)
+    timed,            \* timed[t]: t's blocked GetBuffer has a deadline (Java's timed getBuffer)
     result,           \* result[t]: the HRESULT of t's last call
     clientRef,        \* the client still holds its allocator reference
     selfRef           \* the allocator holds its own reference (Commit .. decommit done)
 
-vars == <<props, committed, decommitPending, buffers, freeList, refs, pc, result,
+vars == <<props, committed, decommitPending, buffers, freeList, refs, pc, timed, result,
           clientRef, selfRef>>
 
 Outstanding == {b \in Buffers : refs[b] > 0}
@@ -102,6 +103,7 @@ Init ==
     /\ freeList = {}
     /\ refs = [b \in Buffers |-> 0]
     /\ pc = [t \in Threads |-> "idle"]
+    /\ timed = [t \in Threads |-> FALSE]
     /\ result = [t \in Threads |-> "NONE"]
     /\ clientRef = TRUE
     /\ selfRef = FALSE
@@ -132,7 +134,7 @@ SetProperties(t, c, l, alignOk) ==
                  ELSE "S_OK"
        IN /\ Return(t, hr)
           /\ props' = IF hr = "S_OK" THEN [count |-> c, layout |-> l] ELSE props
-    /\ UNCHANGED <<committed, decommitPending, buffers, freeList, refs, pc, clientRef, selfRef>>
+    /\ UNCHANGED <<committed, decommitPending, buffers, freeList, refs, pc, timed, clientRef, selfRef>>
 
 (* The HRESULT Commit's allocation would fail with, or "S_OK".           *)
 CommitError ==
@@ -160,7 +162,7 @@ Commit(t) ==
               /\ selfRef' = TRUE
               /\ Return(t, "S_OK")
               /\ UNCHANGED <<props, decommitPending>>
-    /\ UNCHANGED <<refs, pc, clientRef>>
+    /\ UNCHANGED <<refs, pc, timed, clientRef>>
 
 (* Decommit's effect, shared with Close.  Blocked GetBuffer calls see     *)
 (* ~committed and may return (WakeNotCommitted).                          *)
@@ -180,7 +182,7 @@ Decommit(t) ==
     /\ Call(t)
     /\ DecommitEffect
     /\ Return(t, "S_OK")
-    /\ UNCHANGED <<props, refs, pc, clientRef>>
+    /\ UNCHANGED <<props, refs, pc, timed, clientRef>>
 
 (* The client's last IUnknown::Release of the allocator.  The Java       *)
 (* close() decommits first; Microsoft's final Release of a committed     *)
@@ -191,7 +193,7 @@ Close(t) ==
     /\ DecommitEffect
     /\ clientRef' = FALSE
     /\ Return(t, "S_OK")
-    /\ UNCHANGED <<props, refs, pc>>
+    /\ UNCHANGED <<props, refs, pc, timed>>
 
 TakeBuffer(t, b) ==
     /\ freeList' = freeList \ {b}
@@ -204,28 +206,41 @@ GetBufferOk(t) ==
     /\ Call(t)
     /\ committed
     /\ \E b \in freeList : TakeBuffer(t, b)
-    /\ UNCHANGED <<props, committed, decommitPending, buffers, pc, clientRef, selfRef>>
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, pc, timed, clientRef, selfRef>>
 
 GetBufferNotCommitted(t) ==          \* never committed, decommitted, or decommit pending
     /\ Call(t)
     /\ ~committed
     /\ Return(t, "VFW_E_NOT_COMMITTED")
-    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, pc, clientRef, selfRef>>
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, pc, timed, clientRef, selfRef>>
 
 GetBufferTimeout(t) ==               \* AM_GBF_NOWAIT with nothing free
     /\ Call(t)
     /\ committed
     /\ freeList = {}
     /\ Return(t, "VFW_E_TIMEOUT")
-    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, pc, clientRef, selfRef>>
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, pc, timed, clientRef, selfRef>>
 
-GetBufferBlocks(t) ==                \* nothing free: wait for a release or a decommit
+(* GetBufferBlocks: nothing free, wait for a release or a decommit.  The  *)
+(* call chooses whether its wait has a deadline: timed (Java's            *)
+(* getBuffer(flags, timeout); MS: a finite dwMilliseconds) or not (MS:     *)
+(* INFINITE).  The closed world has no timed calls.                       *)
+TimedChoices == IF ClosedWorld THEN {FALSE} ELSE BOOLEAN
+
+GetBufferBlocks(t) ==
     /\ Call(t)
     /\ committed
     /\ freeList = {}
     /\ pc' = [pc EXCEPT ![t] = "blocked"]
+    /\ \E tm \in TimedChoices : timed' = [timed EXCEPT ![t] = tm]
     /\ Return(t, "NONE")
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, clientRef, selfRef>>
+
+(* A blocked GetBuffer returns: the thread is idle again, its call no      *)
+(* longer timed.                                                          *)
+EndWait(t) ==
+    /\ pc' = [pc EXCEPT ![t] = "idle"]
+    /\ timed' = [timed EXCEPT ![t] = FALSE]
 
 (* The ways a blocked GetBuffer returns.  A waiter that finds the        *)
 (* allocator committed with nothing free keeps waiting, so a Decommit     *)
@@ -234,35 +249,34 @@ WakeWithSample(t) ==
     /\ pc[t] = "blocked"
     /\ committed
     /\ \E b \in freeList : TakeBuffer(t, b)
-    /\ pc' = [pc EXCEPT ![t] = "idle"]
+    /\ EndWait(t)
     /\ UNCHANGED <<props, committed, decommitPending, buffers, clientRef, selfRef>>
 
 WakeNotCommitted(t) ==
     /\ pc[t] = "blocked"
     /\ ~committed
-    /\ pc' = [pc EXCEPT ![t] = "idle"]
+    /\ EndWait(t)
     /\ Return(t, "VFW_E_NOT_COMMITTED")
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, clientRef, selfRef>>
 
 (* WaitTimedOut: the deadline of a timed getBuffer (Java's               *)
-(* getBuffer(flags, timeout)) passed while nothing was free.  The spec    *)
-(* does not record which waits are timed, so it allows this step for an   *)
-(* untimed wait too; an untimed GetBuffer (MS: INFINITE) never takes it.  *)
-(* MemAllocatorMonitor.tla (UntimedWaitsNeverTimeOut), the trace checkers *)
-(* and HistoryChecker add that distinction.                               *)
+(* getBuffer(flags, timeout)) passed while nothing was free.  Only a      *)
+(* timed wait has a deadline: an untimed GetBuffer (MS: INFINITE) never   *)
+(* takes this step (UntimedWaitsNeverTimeOut).                            *)
 WaitTimedOut(t) ==
     /\ ~ClosedWorld
     /\ pc[t] = "blocked"
+    /\ timed[t]
     /\ committed
     /\ freeList = {}
-    /\ pc' = [pc EXCEPT ![t] = "idle"]
+    /\ EndWait(t)
     /\ Return(t, "VFW_E_TIMEOUT")
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, clientRef, selfRef>>
 
 WaitInterrupted(t) ==                \* Java: Thread.interrupt while blocked; takes nothing
     /\ ~ClosedWorld
     /\ pc[t] = "blocked"
-    /\ pc' = [pc EXCEPT ![t] = "idle"]
+    /\ EndWait(t)
     /\ Return(t, "INTERRUPTED")
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, clientRef, selfRef>>
 
@@ -270,7 +284,7 @@ WaitInterrupted(t) ==                \* Java: Thread.interrupt while blocked; ta
 AddRef(b) ==
     /\ refs[b] \in 1..(MaxRefs - 1)
     /\ refs' = [refs EXCEPT ![b] = @ + 1]
-    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, pc, result, clientRef, selfRef>>
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, pc, timed, result, clientRef, selfRef>>
 
 (* The final Release (count 1 -> 0) is ReleaseBuffer: the buffer goes    *)
 (* back to the free list, or, if it was the last one out while a decommit *)
@@ -285,14 +299,14 @@ Release(b) ==
             /\ selfRef' = FALSE
        ELSE /\ freeList' = IF refs[b] = 1 THEN freeList \cup {b} ELSE freeList
             /\ UNCHANGED <<decommitPending, buffers, selfRef>>
-    /\ UNCHANGED <<props, committed, pc, result, clientRef>>
+    /\ UNCHANGED <<props, committed, pc, timed, result, clientRef>>
 
 (* Closed world only: an idle thread stops calling, for good. *)
 Quit(t) ==
     /\ ClosedWorld
     /\ pc[t] = "idle"
     /\ pc' = [pc EXCEPT ![t] = "done"]
-    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, result, clientRef, selfRef>>
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, timed, result, clientRef, selfRef>>
 
 (* Nothing is left to happen once every call has returned and the        *)
 (* allocator is destroyed, or (closed world) every thread has stopped and *)
@@ -365,6 +379,7 @@ TypeOK ==
     /\ freeList \subseteq Buffers
     /\ refs \in [Buffers -> 0..MaxRefs]
     /\ pc \in [Threads -> {"idle", "blocked", "done"}]
+    /\ timed \in [Threads -> BOOLEAN]
     /\ result \in [Threads -> Results]
     /\ clientRef \in BOOLEAN
     /\ selfRef \in BOOLEAN
@@ -391,12 +406,23 @@ SelfReferenceWhileAllocated ==
 NeverDestroyedWithSamplesOut ==
     Destroyed => Outstanding = {} /\ ~decommitPending /\ buffers = {}
 
+(* Only a blocked call is timed (its deadline ends with the call).        *)
+TimedOnlyWhileBlocked == \A t \in Threads : timed[t] => pc[t] = "blocked"
+
 (* Action properties. *)
 NoSampleHandedOutUnlessCommitted ==
     [][\A b \in Buffers : refs[b] = 0 /\ refs'[b] > 0 => committed]_vars
 
 PropertiesChangeOnlyWhenIdle ==
     [][props' # props => ~committed /\ Outstanding = {}]_vars
+
+(* An untimed GetBuffer that blocked returns a sample, NOT_COMMITTED or   *)
+(* INTERRUPTED, never VFW_E_TIMEOUT (MemAllocatorMonitor.tla states the    *)
+(* same of the Java; through the refinement mapping this one is checked   *)
+(* of it too).                                                             *)
+UntimedWaitsNeverTimeOut ==
+    [][\A t \in Threads :
+          pc[t] = "blocked" /\ ~timed[t] => result'[t] # "VFW_E_TIMEOUT"]_vars
 
 (* Liveness. *)
 WaitersEventuallyReturn ==
@@ -437,7 +463,7 @@ BuffersIInv ==                  \* and freeList, refs
     /\ DecommitPendingOnlyWhileSamplesOut
     /\ NeverDestroyedWithSamplesOut
 
-IInv == TypeOK /\ MemoryIInv /\ BuffersIInv
+IInv == TypeOK /\ MemoryIInv /\ BuffersIInv /\ TimedOnlyWhileBlocked
 
 (* TypeOK /\ IInv, ordered so that TLC enumerates only the states that     *)
 (* satisfy it, with result fixed: no step reads result, so its initial     *)
@@ -455,18 +481,21 @@ IInvInit ==
     /\ refs \in [Buffers -> 0..MaxRefs]
     /\ BuffersIInv
     /\ pc \in [Threads -> {"idle", "blocked", "done"}]
+    /\ timed \in [Threads -> BOOLEAN]
+    /\ TimedOnlyWhileBlocked
     /\ IInv
 
 (* What is checked, and where (TLC, finite models; see spec/README.md).    *)
 Safety ==
     /\ TypeOK /\ BuffersConserved /\ DecommitPendingOnlyWhileSamplesOut
     /\ MemoryHeldWhileSamplesOut /\ SelfReferenceWhileAllocated /\ NeverDestroyedWithSamplesOut
+    /\ TimedOnlyWhileBlocked
 Liveness == WaitersEventuallyReturn /\ DecommitEventuallyCompletes
 WeakLiveness == DecommitEventuallyCompletes /\ NoBufferIdlesBesideAWaiter /\ NoWaiterSleepsThroughDecommit
 
 THEOREM Spec => []IInv              \* MemAllocator.cfg (Init => IInv), MemAllocatorIInv.cfg
 THEOREM Spec => []Safety            \* MemAllocator.cfg; IInv => Safety
-THEOREM Spec => NoSampleHandedOutUnlessCommitted /\ PropertiesChangeOnlyWhenIdle
+THEOREM Spec => NoSampleHandedOutUnlessCommitted /\ PropertiesChangeOnlyWhenIdle /\ UntimedWaitsNeverTimeOut
 THEOREM FairSpec => Liveness        \* MemAllocator.cfg
 THEOREM WeakFairSpec => WeakLiveness    \* MemAllocatorWeakFair.cfg (not WaitersEventuallyReturn: MemAllocatorStarvation.cfg)
 

@@ -361,7 +361,7 @@ LeaveLoop(t) ==
     /\ UNCHANGED <<waitQueue, interrupted>>
 
 (* The locked region after await() returns or throws: t has left the wait  *)
-(* queue and has the lock again.  While committed with nothing free, it      *)
+(* queue and has the lock again.  While committed with nothing free, it    *)
 (* waits again, unless it is timed and its deadline has passed (a free     *)
 (* choice: clock values are not modelled).                                 *)
 AwaitReturns(t) ==
@@ -595,8 +595,10 @@ NeverDestroyedWithSamplesOut ==
     Destroyed => Outstanding = {} /\ ~decommitPending /\ buffers = {}
 
 (* An untimed getBuffer that blocked returns a sample, NOT_COMMITTED or    *)
-(* INTERRUPTED, never VFW_E_TIMEOUT (the contract allows a timeout for any *)
-(* blocked call; the Java promises more).                                  *)
+(* INTERRUPTED, never VFW_E_TIMEOUT.  The contract promises the same (its  *)
+(* WaitTimedOut is enabled only for a timed wait, and timed maps to        *)
+(* itself), so RefinesMemAllocator implies it; it is stated here on the   *)
+(* monitor's own variables.                                                *)
 UntimedWaitsNeverTimeOut ==
     [][\A t \in Threads :
           pc[t] = "awaitBuffer" /\ ~timed[t] => result'[t] # "VFW_E_TIMEOUT"]_vars
@@ -608,7 +610,7 @@ UntimedWaitsNeverTimeOut ==
 RefinementInit == Abs!Init
 RefinesMemAllocator == [][Abs!Next]_(Abs!vars)
 
-(* Liveness.  WaitersEventuallyReturn is the contract's promise; FairSpec   *)
+(* Liveness.  WaitersEventuallyReturn is the contract's promise; FairSpec  *)
 (* gives it only to a waiter that wakes by itself (spuriously, or by its   *)
 (* deadline and then waits again) finitely often: each such wake-up takes  *)
 (* it out of the queue, and if it must wait again it parks at the tail,    *)

@@ -24,13 +24,13 @@
 (*                                                                         *)
 (* A cursor l walks the trace; each step of TraceNext is the spec action   *)
 (* the event names, with the event's parameters, and the result the event *)
-(* logged must be the result the spec gives the thread.  One addition to  *)
-(* the spec: whether a GetBuffer call had a deadline, which the spec      *)
-(* abstracts away.  Only a call with AM_GBF_NOWAIT or a deadline may fail *)
-(* with VFW_E_TIMEOUT at once (GetBufferTimeout), only a waiting call may *)
-(* block, and only a blocked call with a deadline may time out            *)
-(* (WaitTimedOut): an untimed getBuffer that returns VFW_E_TIMEOUT is a   *)
-(* rejected trace.                                                         *)
+(* logged must be the result the spec gives the thread.  The event's mode *)
+(* fixes what the spec leaves to the call: a blocked call is timed (the   *)
+(* spec's timed[t]) exactly when it was made with a deadline, so only it  *)
+(* may time out (WaitTimedOut): an untimed getBuffer that returns          *)
+(* VFW_E_TIMEOUT is a rejected trace.  And only a call with AM_GBF_NOWAIT *)
+(* or a deadline may fail with VFW_E_TIMEOUT at once (GetBufferTimeout),  *)
+(* only a waiting call may block.                                         *)
 (*                                                                         *)
 (* Verdict (MemAllocatorTrace.cfg): NotDone is an inverted invariant.     *)
 (* TLC reports it violated (exit 12) when some behaviour consumed the     *)
@@ -43,10 +43,9 @@
 EXTENDS Naturals, Sequences, TLC, TraceData
 
 VARIABLES
-    props, committed, decommitPending, buffers, freeList, refs, pc, result,
+    props, committed, decommitPending, buffers, freeList, refs, pc, timed, result,
     clientRef, selfRef,
-    l,         \* the cursor: Trace[l] is the next event to match
-    callMode   \* callMode[t]: how t's GetBuffer call in progress was made
+    l          \* the cursor: Trace[l] is the next event to match
 
 M == INSTANCE MemAllocator WITH Threads <- TraceThreads, MaxBuffers <- TraceMaxBuffers,
                                 MaxRefs <- TraceMaxRefs
@@ -87,10 +86,11 @@ Match(e) ==
     \/ e.action = "GetBufferTimeout" /\ e.mode \in {"nowait", "timed"}
                                      /\ M!GetBufferTimeout(e.t) /\ Returns(e)
     \/ e.action = "GetBufferBlocks" /\ e.mode \in {"wait", "timed"}
-                                    /\ M!GetBufferBlocks(e.t) /\ Returns(e)
+                                    /\ M!GetBufferBlocks(e.t) /\ timed'[e.t] = (e.mode = "timed")
+                                    /\ Returns(e)
     \/ e.action = "WakeWithSample" /\ M!WakeWithSample(e.t) /\ Takes(e) /\ Returns(e)
     \/ e.action = "WakeNotCommitted" /\ M!WakeNotCommitted(e.t) /\ Returns(e)
-    \/ e.action = "WaitTimedOut" /\ callMode[e.t] = "timed" /\ M!WaitTimedOut(e.t) /\ Returns(e)
+    \/ e.action = "WaitTimedOut" /\ M!WaitTimedOut(e.t) /\ Returns(e)
     \/ e.action = "WaitInterrupted" /\ M!WaitInterrupted(e.t) /\ Returns(e)
     \/ e.action = "AddRef" /\ M!AddRef(e.b) /\ refs'[e.b] = e.refs /\ e.hr = "S_OK"
     \/ e.action = "Release" /\ M!Release(e.b) /\ refs'[e.b] = e.refs /\ e.hr = "S_OK"
@@ -98,15 +98,11 @@ Match(e) ==
 TraceInit ==
     /\ M!Init
     /\ l = 1
-    /\ callMode = [t \in TraceThreads |-> "none"]
 
 TraceNext ==
     /\ l <= Len(Trace)
     /\ Assert(WellFormed(Trace[l]), <<"malformed trace event", l, Trace[l]>>)
     /\ Match(Trace[l])
-    /\ callMode' = IF Trace[l].action = "GetBufferBlocks"
-                   THEN [callMode EXCEPT ![Trace[l].t] = Trace[l].mode]
-                   ELSE callMode
     /\ l' = l + 1
 
 (* Inverted invariant: violated exactly when the whole trace was matched. *)

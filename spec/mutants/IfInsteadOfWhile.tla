@@ -11,9 +11,10 @@
 (* A woken waiter no longer re-checks: if a thread calling in took the     *)
 (* buffer first (or the wake-up was spurious), it finds nothing free after *)
 (* the loop and returns VFW_E_TIMEOUT, even from an untimed getBuffer.     *)
-(* The contract allows a timeout from any blocked call, so only the        *)
-(* monitor's own property sees it.                                         *)
-(* Expected: Action property UntimedWaitsNeverTimeOut.                     *)
+(* The contract lets only a timed wait time out (WaitTimedOut needs        *)
+(* timed[t]), so that step is no contract step: the refinement check       *)
+(* reports it, and the monitor's own UntimedWaitsNeverTimeOut would too.  *)
+(* Expected: Action property RefinesMemAllocator.                          *)
 (***************************************************************************)
 EXTENDS MemAllocatorMonitor
 

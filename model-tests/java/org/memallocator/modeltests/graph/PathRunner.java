@@ -38,10 +38,11 @@ import org.memallocator.oracle.SpecThread;
  * <p><b>Steps.</b> A thread's call runs on its driver. {@code GetBufferBlocks} starts a blocking
  * {@code getBuffer} and holds the driver ({@link SpecThread#hold}, through the allocator's
  * wait-loop hook: once its wait ends, it stops before re-checking); its wake-up step lets it go
- * ({@link SpecThread#tryWake}) and checks how it returned. A blocking call whose
- * episode ends, later in the path, with {@code WaitTimedOut} is the timed
- * {@code getBuffer(0, wait)}: the driver is held before the deadline and let go after it (the
- * runner's only sleep), so it times out exactly at that step.
+ * ({@link SpecThread#tryWake}) and checks how it returned. A blocking call is timed where the
+ * spec's {@code timed} says so. One whose episode ends, later in the path, with
+ * {@code WaitTimedOut} is {@code getBuffer(0, wait)}: the driver is held before the deadline and
+ * let go after it (the runner's only sleep), so it times out exactly at that step. Any other
+ * timed call has a deadline no run reaches ({@link #WOKEN_WAIT}), and waits as an untimed one.
  * {@code WaitInterrupted} interrupts the held driver, then lets it go. {@code AddRef} and
  * {@code Release} run on the test thread (the spec gives sample steps no thread). The
  * non-blocking {@code getBuffer} steps cycle through the three overloads. After each step in a
@@ -121,6 +122,9 @@ final class PathRunner {
     private final Map<Integer, Integer> implRefs = new HashMap<>();
     private final List<Integer> executed = new ArrayList<>();
     private int stepNo;
+
+    /** The timeout of a timed getBuffer that a later step wakes: far beyond any run. */
+    static final Duration WOKEN_WAIT = Duration.ofMinutes(10);
 
     /**
      * @param timedWait the timeout of the timed getBuffer calls that end in WaitTimedOut: long
@@ -237,15 +241,18 @@ final class PathRunner {
     }
 
     /**
-     * {@code GetBufferBlocks}: starts a blocking getBuffer and holds the driver once it is parked.
-     * Timed if the episode ends with {@code WaitTimedOut}.
+     * {@code GetBufferBlocks}: starts a blocking getBuffer, timed as the spec's {@code timed} says,
+     * and holds the driver once it is parked. Its deadline is {@code timedWait} if the episode
+     * ends with {@code WaitTimedOut}, else {@link #WOKEN_WAIT}.
      */
     private void block(PathCover.Step step) throws EarlyTimeout, Unrealisable {
         String t = step.transition().thread();
         SpecThread d = driverOf.get(t);
-        boolean timed = episodeEnd(t) == SpecAction.WaitTimedOut;
-        if (timed) {
+        boolean timesOut = episodeEnd(t) == SpecAction.WaitTimedOut; // the spec's timed[t] then holds
+        if (timesOut) {
             d.start("getBuffer(0, " + timedWait + ")", () -> impl.getBuffer(0, timedWait));
+        } else if (step.transition().target().timed().get(t)) {
+            d.start("getBuffer(0, " + WOKEN_WAIT + ")", () -> impl.getBuffer(0, WOKEN_WAIT));
         } else if (stepNo % 2 == 0) {
             d.start("getBuffer(0)", () -> impl.getBuffer(0));
         } else {
@@ -256,12 +263,12 @@ final class PathRunner {
         long blockedAt = System.nanoTime();
         if (d.returned() || !held) {
             SpecThread.Outcome o = d.awaitReturn();
-            if (timed && o.thrown() instanceof MemAllocatorException e && e.hresult() == HResult.VFW_E_TIMEOUT) {
+            if (timesOut && o.thrown() instanceof MemAllocatorException e && e.hresult() == HResult.VFW_E_TIMEOUT) {
                 throw new EarlyTimeout(d.currentCall() + " timed out before it could be held");
             }
             throw new AssertionError(d.currentCall() + " returned instead of blocking: " + o + "; events " + drain());
         }
-        if (timed) {
+        if (timesOut) {
             deadline.put(d, blockedAt + timedWait.toNanos()); // the call's own deadline is earlier
         } else {
             deadline.remove(d);
@@ -509,7 +516,7 @@ final class PathRunner {
     private Unrealisable different(PathCover.Step step, SpecEvent event, SpecThread.Outcome outcome) {
         String s = step.transition().thread();
         int b = event.buffer() == 0 ? 0 : specOf[event.buffer()];
-        Optional<State> allowed = model.step(step.from(), event.action(), s, b, null);
+        Optional<State> allowed = model.step(step.from(), event.action(), s, b, null, false);
         String what = "the waiter of " + s + " took " + event + " (" + outcome + ") instead of " + step.label();
         if (allowed.isEmpty()) {
             throw new AssertionError(what + ", which the spec does not allow here");

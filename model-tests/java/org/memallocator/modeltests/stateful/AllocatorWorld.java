@@ -307,7 +307,7 @@ final class AllocatorWorld implements AutoCloseable {
         if (flavour.noWait) {
             throw new IllegalArgumentException(flavour + " does not wait");
         }
-        State next = enabled(model.getBufferBlocks(state, t));
+        State next = enabled(model.getBufferBlocks(state, t, flavour.timed));
         SpecThread thread = threads.get(t);
         thread.start(flavour.call, getBuffer(flavour, false));
         if (!thread.awaitParkedOrReturned()) {
@@ -446,7 +446,7 @@ final class AllocatorWorld implements AutoCloseable {
      * pass; the call must return VFW_E_TIMEOUT, no earlier than its deadline.
      */
     void waitTimedOut(String t, int millis) {
-        State blocks = enabled(model.getBufferBlocks(state, t));
+        State blocks = enabled(model.getBufferBlocks(state, t, true));
         Duration timeout = Duration.ofMillis(millis);
         SpecThread thread = threads.get(t);
         thread.start("getBuffer(0, " + millis + " ms)", () -> allocator.getBuffer(0, timeout));
@@ -470,7 +470,7 @@ final class AllocatorWorld implements AutoCloseable {
     void waitInterrupted(String t, boolean preInterrupted, Flavour flavour) {
         SpecThread thread = threads.get(t);
         if (preInterrupted) {
-            State blocks = enabled(model.getBufferBlocks(state, t));
+            State blocks = enabled(model.getBufferBlocks(state, t, flavour.timed));
             thread.start(describe(flavour, true), getBuffer(flavour, true));
             blockedTimeout.put(t, flavour.timed ? LONG_TIMEOUT : null);
             take("GetBufferBlocks(" + t + ")", Optional.of(blocks), t, Result.NONE);

@@ -1,8 +1,6 @@
 package org.memallocator.modeltests.trace;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.memallocator.SpecAction;
@@ -17,9 +15,10 @@ import org.memallocator.model.State;
  * under TLC, event by event through {@link MemAllocatorModel#step}, in microseconds instead of
  * seconds. Each event must be a step the spec allows in the state the events before it led to,
  * with the event's parameters, and the result it logged must be the spec's; the model's
- * invariants and action properties must hold after it. The call-mode rule of the trace spec
- * applies too (only a call with a deadline may time out once blocked; only a waiting call
- * blocks; only a NOWAIT or timed call fails with VFW_E_TIMEOUT at once).
+ * invariants and action properties must hold after it. The event's call mode fixes the spec's
+ * {@code timed} of a GetBufferBlocks (so only a call with a deadline may time out once blocked),
+ * and the call-mode rule of the trace spec applies too (only a waiting call blocks; only a NOWAIT
+ * or timed call fails with VFW_E_TIMEOUT at once).
  */
 final class ModelTraceChecker {
 
@@ -39,7 +38,6 @@ final class ModelTraceChecker {
 
     TraceVerdict check(List<TraceEvent> trace) {
         State s = model.init();
-        Map<String, String> callMode = new HashMap<>();
         for (int i = 0; i < trace.size(); i++) {
             TraceEvent e = trace.get(i);
             int position = i + 1;
@@ -55,14 +53,12 @@ final class ModelTraceChecker {
                         : "a " + e.mode() + " getBuffer failed with VFW_E_TIMEOUT without waiting";
                 case GetBufferBlocks -> e.mode().equals("wait") || e.mode().equals("timed") ? null
                         : "a " + e.mode() + " getBuffer blocked";
-                case WaitTimedOut -> "timed".equals(callMode.get(e.thread())) ? null
-                        : "a blocked " + callMode.get(e.thread()) + " getBuffer timed out (it has no deadline)";
                 default -> null;
             };
             if (modeRule != null) {
                 return rejected(position, e, modeRule, s, trace.size());
             }
-            Optional<State> next = model.step(s, action, e.thread(), e.buffer(), request);
+            Optional<State> next = model.step(s, action, e.thread(), e.buffer(), request, "timed".equals(e.mode()));
             if (next.isEmpty()) {
                 return rejected(position, e, action + " with these parameters is not enabled", s, trace.size());
             }
@@ -80,9 +76,6 @@ final class ModelTraceChecker {
             violated.addAll(MemAllocatorModel.violatedActionProperties(s, t));
             if (!violated.isEmpty()) {
                 return rejected(position, e, "the step violates " + violated, s, trace.size());
-            }
-            if (action == SpecAction.GetBufferBlocks) {
-                callMode.put(e.thread(), e.mode());
             }
             s = t;
         }

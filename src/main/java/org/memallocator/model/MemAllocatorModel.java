@@ -111,13 +111,15 @@ public final class MemAllocatorModel {
     /** The spec's {@code Init}. */
     public State init() {
         SortedMap<String, Pc> pc = new TreeMap<>();
+        SortedMap<String, Boolean> timed = new TreeMap<>();
         SortedMap<String, Result> result = new TreeMap<>();
         for (String t : threads) {
             pc.put(t, Pc.IDLE);
+            timed.put(t, false);
             result.put(t, Result.NONE);
         }
         return new State(Props.NONE, false, false, new TreeSet<>(), new TreeSet<>(),
-                Collections.nCopies(maxBuffers, 0), pc, result, true, false);
+                Collections.nCopies(maxBuffers, 0), pc, timed, result, true, false);
     }
 
     // ------------------------------------------------------------ client calls
@@ -240,12 +242,16 @@ public final class MemAllocatorModel {
         return Optional.of(s.withResult(t, Result.VFW_E_TIMEOUT));
     }
 
-    /** {@code GetBufferBlocks(t)}: nothing free; wait for a release or a decommit. */
-    public Optional<State> getBufferBlocks(State s, String t) {
+    /**
+     * {@code GetBufferBlocks(t)} with the wait {@code timed} or not (the spec's
+     * {@code \E tm \in BOOLEAN}): nothing free; wait for a release, a decommit or, if timed, the
+     * deadline.
+     */
+    public Optional<State> getBufferBlocks(State s, String t, boolean timed) {
         if (!call(s, t) || !s.committed() || !s.freeList().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(s.withPc(t, Pc.BLOCKED).withResult(t, Result.NONE));
+        return Optional.of(s.withPc(t, Pc.BLOCKED).withTimed(t, timed).withResult(t, Result.NONE));
     }
 
     // ------------------------------------------------------------ blocked GetBuffer returns
@@ -254,12 +260,17 @@ public final class MemAllocatorModel {
         return s.pc().get(t) == Pc.BLOCKED;
     }
 
+    /** {@code EndWait(t)}: the blocked call returns; t is idle, its call no longer timed. */
+    private static State endWait(State s, String t) {
+        return s.withPc(t, Pc.IDLE).withTimed(t, false);
+    }
+
     /** {@code WakeWithSample(t)} taking buffer {@code b}. */
     public Optional<State> wakeWithSample(State s, String t, int b) {
         if (!blocked(s, t) || !s.committed() || !s.freeList().contains(b)) {
             return Optional.empty();
         }
-        return Optional.of(takeBuffer(s, t, b).withPc(t, Pc.IDLE));
+        return Optional.of(endWait(takeBuffer(s, t, b), t));
     }
 
     /** {@code WakeNotCommitted(t)}. */
@@ -267,15 +278,15 @@ public final class MemAllocatorModel {
         if (!blocked(s, t) || s.committed()) {
             return Optional.empty();
         }
-        return Optional.of(s.withPc(t, Pc.IDLE).withResult(t, Result.VFW_E_NOT_COMMITTED));
+        return Optional.of(endWait(s, t).withResult(t, Result.VFW_E_NOT_COMMITTED));
     }
 
-    /** {@code WaitTimedOut(t)}: the timed Java getBuffer's deadline passed. */
+    /** {@code WaitTimedOut(t)}: the deadline of t's timed wait passed while nothing was free. */
     public Optional<State> waitTimedOut(State s, String t) {
-        if (!blocked(s, t) || !s.committed() || !s.freeList().isEmpty()) {
+        if (!blocked(s, t) || !s.timed().get(t) || !s.committed() || !s.freeList().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(s.withPc(t, Pc.IDLE).withResult(t, Result.VFW_E_TIMEOUT));
+        return Optional.of(endWait(s, t).withResult(t, Result.VFW_E_TIMEOUT));
     }
 
     /** {@code WaitInterrupted(t)}: Thread.interrupt while blocked; takes nothing. */
@@ -283,7 +294,7 @@ public final class MemAllocatorModel {
         if (!blocked(s, t)) {
             return Optional.empty();
         }
-        return Optional.of(s.withPc(t, Pc.IDLE).withResult(t, Result.INTERRUPTED));
+        return Optional.of(endWait(s, t).withResult(t, Result.INTERRUPTED));
     }
 
     // ------------------------------------------------------------ sample steps
@@ -331,8 +342,10 @@ public final class MemAllocatorModel {
      * @param thread  the calling thread, for every action but AddRef and Release
      * @param buffer  the buffer, for GetBufferOk, WakeWithSample, AddRef and Release
      * @param request the arguments, for SetProperties
+     * @param timed   whether the wait has a deadline, for GetBufferBlocks
      */
-    public Optional<State> step(State s, SpecAction action, String thread, int buffer, Request request) {
+    public Optional<State> step(State s, SpecAction action, String thread, int buffer, Request request,
+                                boolean timed) {
         if (action != SpecAction.AddRef && action != SpecAction.Release && !threads.contains(thread)) {
             throw new IllegalArgumentException("unknown thread " + thread + " for " + action);
         }
@@ -344,7 +357,7 @@ public final class MemAllocatorModel {
             case GetBufferOk -> getBufferOk(s, thread, buffer);
             case GetBufferNotCommitted -> getBufferNotCommitted(s, thread);
             case GetBufferTimeout -> getBufferTimeout(s, thread);
-            case GetBufferBlocks -> getBufferBlocks(s, thread);
+            case GetBufferBlocks -> getBufferBlocks(s, thread, timed);
             case WakeWithSample -> wakeWithSample(s, thread, buffer);
             case WakeNotCommitted -> wakeNotCommitted(s, thread);
             case WaitTimedOut -> waitTimedOut(s, thread);
@@ -358,7 +371,8 @@ public final class MemAllocatorModel {
      * Every enabled step of {@code Next} but {@code Terminating}, in a fixed order: for each thread
      * in constructor order, SetProperties (c ascending, layouts in {@link Layout} order, alignOk
      * FALSE then TRUE), Commit, Decommit, Close, GetBufferOk (b ascending),
-     * GetBufferNotCommitted, GetBufferTimeout, GetBufferBlocks, WakeWithSample (b ascending),
+     * GetBufferNotCommitted, GetBufferTimeout, GetBufferBlocks (untimed, then timed), WakeWithSample
+     * (b ascending),
      * WakeNotCommitted, WaitTimedOut, WaitInterrupted; then for each buffer, AddRef and Release.
      */
     public List<Transition> successors(State s) {
@@ -381,7 +395,8 @@ public final class MemAllocatorModel {
             }
             add(out, SpecAction.GetBufferNotCommitted, t, 0, getBufferNotCommitted(s, t));
             add(out, SpecAction.GetBufferTimeout, t, 0, getBufferTimeout(s, t));
-            add(out, SpecAction.GetBufferBlocks, t, 0, getBufferBlocks(s, t));
+            add(out, SpecAction.GetBufferBlocks, t, 0, getBufferBlocks(s, t, false));
+            add(out, SpecAction.GetBufferBlocks, t, 0, getBufferBlocks(s, t, true));
             for (int b : s.freeList()) {
                 add(out, SpecAction.WakeWithSample, t, b, wakeWithSample(s, t, b));
             }
@@ -410,6 +425,7 @@ public final class MemAllocatorModel {
                 && s.refs().size() == maxBuffers
                 && s.refs().stream().allMatch(r -> r >= 0 && r <= maxRefs)
                 && s.pc().keySet().equals(new TreeSet<>(threads))
+                && s.timed().keySet().equals(new TreeSet<>(threads))
                 && s.result().keySet().equals(new TreeSet<>(threads));
     }
 
@@ -439,6 +455,11 @@ public final class MemAllocatorModel {
         return !s.destroyed() || s.outstanding().isEmpty() && !s.decommitPending() && s.buffers().isEmpty();
     }
 
+    /** Only a blocked call is timed. */
+    public static boolean timedOnlyWhileBlocked(State s) {
+        return s.timed().entrySet().stream().allMatch(e -> !e.getValue() || s.pc().get(e.getKey()) == Pc.BLOCKED);
+    }
+
     /** The invariants of {@code MemAllocator.cfg} by their spec names, in the cfg's order. */
     public Map<String, Predicate<State>> invariants() {
         Map<String, Predicate<State>> all = new LinkedHashMap<>();
@@ -448,6 +469,7 @@ public final class MemAllocatorModel {
         all.put("MemoryHeldWhileSamplesOut", MemAllocatorModel::memoryHeldWhileSamplesOut);
         all.put("SelfReferenceWhileAllocated", MemAllocatorModel::selfReferenceWhileAllocated);
         all.put("NeverDestroyedWithSamplesOut", MemAllocatorModel::neverDestroyedWithSamplesOut);
+        all.put("TimedOnlyWhileBlocked", MemAllocatorModel::timedOnlyWhileBlocked);
         return Collections.unmodifiableMap(all);
     }
 
@@ -479,11 +501,21 @@ public final class MemAllocatorModel {
         return s.props().equals(t.props()) || !s.committed() && s.outstanding().isEmpty();
     }
 
+    /**
+     * {@code [][\A t : pc[t] = "blocked" /\ ~timed[t] => result'[t] # "VFW_E_TIMEOUT"]_vars}: an
+     * untimed wait never times out.
+     */
+    public static boolean untimedWaitsNeverTimeOut(State s, State t) {
+        return s.pc().entrySet().stream().allMatch(e -> e.getValue() != Pc.BLOCKED || s.timed().get(e.getKey())
+                || t.result().get(e.getKey()) != Result.VFW_E_TIMEOUT);
+    }
+
     /** The action properties of {@code MemAllocator.cfg} by their spec names. */
     public static Map<String, BiPredicate<State, State>> actionProperties() {
         Map<String, BiPredicate<State, State>> all = new LinkedHashMap<>();
         all.put("NoSampleHandedOutUnlessCommitted", MemAllocatorModel::noSampleHandedOutUnlessCommitted);
         all.put("PropertiesChangeOnlyWhenIdle", MemAllocatorModel::propertiesChangeOnlyWhenIdle);
+        all.put("UntimedWaitsNeverTimeOut", MemAllocatorModel::untimedWaitsNeverTimeOut);
         return Collections.unmodifiableMap(all);
     }
 

@@ -10,9 +10,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A state of {@code spec/MemAllocator.tla}: its ten variables under their spec names. Immutable;
- * sets are sorted, and {@code pc} and {@code result} are sorted by thread name, so that equal
- * states are {@code equals} and print alike.
+ * A state of {@code spec/MemAllocator.tla}: its eleven variables under their spec names. Immutable;
+ * sets are sorted, and {@code pc}, {@code timed} and {@code result} are sorted by thread name, so
+ * that equal states are {@code equals} and print alike.
  *
  * @param props           the properties in force
  * @param committed       GetBuffer may hand out samples
@@ -22,13 +22,14 @@ import java.util.TreeSet;
  * @param refs            {@code refs.get(b - 1)}: sample {@code b}'s reference count, 0 while
  *                        free; one entry per buffer {@code 1..MaxBuffers}
  * @param pc              each thread's call: idle, or blocked in GetBuffer
+ * @param timed           each thread's blocked GetBuffer has a deadline (false while not blocked)
  * @param result          the result of each thread's last call
  * @param clientRef       the client still holds its allocator reference
  * @param selfRef         the allocator holds its own reference (Commit .. decommit done)
  */
 public record State(Props props, boolean committed, boolean decommitPending,
                     SortedSet<Integer> buffers, SortedSet<Integer> freeList, List<Integer> refs,
-                    SortedMap<String, Pc> pc, SortedMap<String, Result> result,
+                    SortedMap<String, Pc> pc, SortedMap<String, Boolean> timed, SortedMap<String, Result> result,
                     boolean clientRef, boolean selfRef) {
 
     public State {
@@ -36,8 +37,9 @@ public record State(Props props, boolean committed, boolean decommitPending,
         freeList = Collections.unmodifiableSortedSet(new TreeSet<>(freeList));
         refs = List.copyOf(refs);
         pc = Collections.unmodifiableSortedMap(new TreeMap<>(pc));
+        timed = Collections.unmodifiableSortedMap(new TreeMap<>(timed));
         result = Collections.unmodifiableSortedMap(new TreeMap<>(result));
-        if (props == null || pc.containsValue(null) || result.containsValue(null)) {
+        if (props == null || pc.containsValue(null) || timed.containsValue(null) || result.containsValue(null)) {
             throw new IllegalArgumentException("null in a state variable");
         }
     }
@@ -79,27 +81,27 @@ public record State(Props props, boolean committed, boolean decommitPending,
     // ------------------------------------------------------------ one variable changed
 
     public State withProps(Props newProps) {
-        return new State(newProps, committed, decommitPending, buffers, freeList, refs, pc, result,
+        return new State(newProps, committed, decommitPending, buffers, freeList, refs, pc, timed, result,
                 clientRef, selfRef);
     }
 
     public State withCommitted(boolean newCommitted) {
-        return new State(props, newCommitted, decommitPending, buffers, freeList, refs, pc, result,
+        return new State(props, newCommitted, decommitPending, buffers, freeList, refs, pc, timed, result,
                 clientRef, selfRef);
     }
 
     public State withDecommitPending(boolean newDecommitPending) {
-        return new State(props, committed, newDecommitPending, buffers, freeList, refs, pc, result,
+        return new State(props, committed, newDecommitPending, buffers, freeList, refs, pc, timed, result,
                 clientRef, selfRef);
     }
 
     public State withBuffers(SortedSet<Integer> newBuffers) {
-        return new State(props, committed, decommitPending, newBuffers, freeList, refs, pc, result,
+        return new State(props, committed, decommitPending, newBuffers, freeList, refs, pc, timed, result,
                 clientRef, selfRef);
     }
 
     public State withFreeList(SortedSet<Integer> newFreeList) {
-        return new State(props, committed, decommitPending, buffers, newFreeList, refs, pc, result,
+        return new State(props, committed, decommitPending, buffers, newFreeList, refs, pc, timed, result,
                 clientRef, selfRef);
     }
 
@@ -107,7 +109,7 @@ public record State(Props props, boolean committed, boolean decommitPending,
     public State withRefs(int b, int count) {
         List<Integer> newRefs = new ArrayList<>(refs);
         newRefs.set(b - 1, count);
-        return new State(props, committed, decommitPending, buffers, freeList, newRefs, pc, result,
+        return new State(props, committed, decommitPending, buffers, freeList, newRefs, pc, timed, result,
                 clientRef, selfRef);
     }
 
@@ -115,7 +117,15 @@ public record State(Props props, boolean committed, boolean decommitPending,
     public State withPc(String t, Pc p) {
         SortedMap<String, Pc> newPc = new TreeMap<>(pc);
         newPc.put(t, p);
-        return new State(props, committed, decommitPending, buffers, freeList, refs, newPc, result,
+        return new State(props, committed, decommitPending, buffers, freeList, refs, newPc, timed, result,
+                clientRef, selfRef);
+    }
+
+    /** {@code [timed EXCEPT ![t] = tm]}. */
+    public State withTimed(String t, boolean tm) {
+        SortedMap<String, Boolean> newTimed = new TreeMap<>(timed);
+        newTimed.put(t, tm);
+        return new State(props, committed, decommitPending, buffers, freeList, refs, pc, newTimed, result,
                 clientRef, selfRef);
     }
 
@@ -123,17 +133,17 @@ public record State(Props props, boolean committed, boolean decommitPending,
     public State withResult(String t, Result r) {
         SortedMap<String, Result> newResult = new TreeMap<>(result);
         newResult.put(t, r);
-        return new State(props, committed, decommitPending, buffers, freeList, refs, pc, newResult,
+        return new State(props, committed, decommitPending, buffers, freeList, refs, pc, timed, newResult,
                 clientRef, selfRef);
     }
 
     public State withClientRef(boolean newClientRef) {
-        return new State(props, committed, decommitPending, buffers, freeList, refs, pc, result,
+        return new State(props, committed, decommitPending, buffers, freeList, refs, pc, timed, result,
                 newClientRef, selfRef);
     }
 
     public State withSelfRef(boolean newSelfRef) {
-        return new State(props, committed, decommitPending, buffers, freeList, refs, pc, result,
+        return new State(props, committed, decommitPending, buffers, freeList, refs, pc, timed, result,
                 clientRef, newSelfRef);
     }
 
@@ -153,6 +163,9 @@ public record State(Props props, boolean committed, boolean decommitPending,
         SortedMap<TlaValue, TlaValue> pcValue = new TreeMap<>();
         pc.forEach((t, p) -> pcValue.put(TlaValue.modelValue(t), TlaValue.string(p.tla())));
         vars.put("pc", TlaValue.function(pcValue));
+        SortedMap<TlaValue, TlaValue> timedValue = new TreeMap<>();
+        timed.forEach((t, tm) -> timedValue.put(TlaValue.modelValue(t), TlaValue.bool(tm)));
+        vars.put("timed", TlaValue.function(timedValue));
         SortedMap<TlaValue, TlaValue> resultValue = new TreeMap<>();
         result.forEach((t, r) -> resultValue.put(TlaValue.modelValue(t), TlaValue.string(r.name())));
         vars.put("result", TlaValue.function(resultValue));

@@ -399,14 +399,14 @@ public final class HistoryChecker {
                             ? spec.getBufferTimeout(st, t).map(next -> s.step(next, s.props)).orElse(null)
                             : null;
                 }
-                return spec.getBufferBlocks(st, t).flatMap(blocked -> spec.waitTimedOut(blocked, t))
+                return spec.getBufferBlocks(st, t, true).flatMap(blocked -> spec.waitTimedOut(blocked, t))
                         .map(next -> s.step(next, s.props)).orElse(null);
             }
             case INTERRUPTED -> {
                 if (c.noWait()) {
                     return null;
                 }
-                return spec.getBufferBlocks(st, t).flatMap(blocked -> spec.waitInterrupted(blocked, t))
+                return spec.getBufferBlocks(st, t, c.timed()).flatMap(blocked -> spec.waitInterrupted(blocked, t))
                         .map(next -> s.step(next, s.props)).orElse(null);
             }
             default -> {

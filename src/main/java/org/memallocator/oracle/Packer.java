@@ -23,7 +23,7 @@ import org.memallocator.model.State;
  * and the number of buffers allocated ({@code buffers} is always {@code 1..k} or empty); words 1-2
  * the concrete properties; then the free list as a bit set, the reference counts two per word,
  * the sample ids, and one bit per open-call slot. The spec's one thread is at rest between steps
- * (pc idle, result NONE: {@link CheckerState}), so it takes no room.
+ * (pc idle, not timed, result NONE: {@link CheckerState}), so it takes no room.
  */
 final class Packer {
 
@@ -107,11 +107,13 @@ final class Packer {
             refs.add((int) (p[refsAt + (b - 1) / 2] >>> (32 * ((b - 1) % 2))));
         }
         SortedMap<String, Pc> pc = new TreeMap<>();
+        SortedMap<String, Boolean> timed = new TreeMap<>();
         SortedMap<String, Result> result = new TreeMap<>();
         pc.put(HistoryChecker.Model.THREAD, Pc.IDLE);
+        timed.put(HistoryChecker.Model.THREAD, false);
         result.put(HistoryChecker.Model.THREAD, Result.NONE);
         State st = new State(new Props((int) (w >>> 8) & 0xFF_FFFF, LAYOUTS[(int) (w >>> 4) & 3]),
-                (w & 1) != 0, (w & 2) != 0, allocated, free, refs, pc, result, (w & 4) != 0, (w & 8) != 0);
+                (w & 1) != 0, (w & 2) != 0, allocated, free, refs, pc, timed, result, (w & 4) != 0, (w & 8) != 0);
         AllocatorProperties props = new AllocatorProperties((int) (p[1] >>> 32), (int) p[1], (int) (p[2] >>> 32),
                 (int) p[2]);
         long[] ids = new long[buffers];

@@ -246,6 +246,30 @@ public final class VectorGenerator {
                     }
                 }
             }
+            // a timed GetBuffer that times out while another thread waits with a deadline: that
+            // state is reached by a timed wait a later step would wake (TIMED_BLOCKS), so a shortest
+            // core path, that wait, then the call; one path per timeout no path above takes
+            BitSet timesOut = new BitSet();
+            timedPaths.forEach(path -> timesOut.set(path.get(path.size() - 1).hops().get(1).edge()));
+            for (int s = 0; s < states.length; s++) {
+                for (Macro first : core[s] ? out.get(s) : List.<Macro>of()) {
+                    if (first.kind() != Kind.TIMED) {
+                        continue;
+                    }
+                    Hop block = first.hops().get(0);
+                    Macro blocks = new Macro(Kind.TIMED_BLOCKS, s, index.get(block.to()), List.of(block));
+                    for (Macro second : out.get(blocks.to())) {
+                        int timeout = second.hops().size() == 2 ? second.hops().get(1).edge() : -1;
+                        if (second.kind() == Kind.TIMED && !timesOut.get(timeout)) {
+                            List<Macro> path = shortestPath(macroGraph, byKey, s);
+                            path.add(blocks);
+                            path.add(second);
+                            timedPaths.add(path);
+                            timesOut.set(timeout);
+                        }
+                    }
+                }
+            }
             int macroSteps = macroGraph.edges().size();
             Map<String, ObjectNode> files = new LinkedHashMap<>();
             ArrayNode list = NODES.arrayNode();
@@ -272,6 +296,7 @@ public final class VectorGenerator {
                             "quiescentStates", count(quiescentStates()), "quiescentStatesReachable", count(core),
                             "macroSteps", macroSteps,
                             "quiescentStatesReachableWithInterrupts", count(withInterrupts),
+                            "quiescentStatesWithATimedWaiter", count(timedWaiterStates()),
                             "macroStepsWithInterrupts", interruptGraph.edges().size()),
                     "coverage", coverage(statesCovered, edgesCovered, withInterrupts),
                     "profiles", profiles(list),
@@ -361,11 +386,13 @@ public final class VectorGenerator {
                 if (!core[s]) {
                     continue;
                 }
-                for (Macro blocks : out.get(s)) {
-                    Transition tr = blocks.hops().get(0).transition();
-                    if (blocks.kind() != Kind.CORE || tr.action() != SpecAction.GetBufferBlocks) {
+                for (Macro timed : out.get(s)) {
+                    Transition tr = timed.hops().get(0).transition();
+                    if (timed.kind() != Kind.TIMED) {
                         continue;
                     }
+                    Hop block = timed.hops().get(0);
+                    Macro blocks = new Macro(Kind.TIMED_BLOCKS, s, index.get(block.to()), List.of(block));
                     for (Macro next : out.get(blocks.to())) {
                         if (next.kind() != Kind.CORE || next.hops().size() != 2) {
                             continue;
@@ -379,7 +406,7 @@ public final class VectorGenerator {
                         if (known != null && known.size() <= path.size() + 2) {
                             continue;
                         }
-                        path.add(new Macro(Kind.TIMED_BLOCKS, blocks.from(), blocks.to(), blocks.hops()));
+                        path.add(blocks);
                         path.add(next);
                         best.put(wake.action(), path);
                     }
@@ -530,6 +557,18 @@ public final class VectorGenerator {
                 path.add(0, parent[s]);
             }
             return path;
+        }
+
+        /**
+         * The quiescent states in which a call waits with a deadline: only a timed wait leads to them,
+         * so the core and interrupt macro steps do not (the timed, timedwake and hold vectors do).
+         */
+        private boolean[] timedWaiterStates() {
+            boolean[] timed = new boolean[states.length];
+            for (int s = 0; s < states.length; s++) {
+                timed[s] = quiescent(states[s]) && states[s].timed().containsValue(true);
+            }
+            return timed;
         }
 
         /** The counts of covered states and transitions, and why the others are not covered. */
@@ -685,13 +724,15 @@ public final class VectorGenerator {
                 switch (tr.action()) {
                     case SetProperties, Commit, Decommit, Close, GetBufferOk, GetBufferNotCommitted,
                             GetBufferTimeout, GetBufferBlocks, AddRef, Release -> {
+                        if (tr.action() == SpecAction.GetBufferBlocks && tr.target().timed().get(tr.thread())) {
+                            // a timed wait: its own vectors (timed, timedwake, hold), not the core ones
+                            Hop timeout = hop(tr.target(), SpecAction.WaitTimedOut, tr.thread(), 0);
+                            out.get(s).add(new Macro(Kind.TIMED, s, index.get(timeout.to()), List.of(first, timeout)));
+                            continue;
+                        }
                         List<Hop> hops = new ArrayList<>(List.of(first));
                         State end = cascade(tr.target(), hops);
                         out.get(s).add(new Macro(Kind.CORE, s, index.get(end), hops));
-                        if (tr.action() == SpecAction.GetBufferBlocks) {
-                            Hop timeout = hop(tr.target(), SpecAction.WaitTimedOut, tr.thread(), 0);
-                            out.get(s).add(new Macro(Kind.TIMED, s, index.get(timeout.to()), List.of(first, timeout)));
-                        }
                     }
                     case WaitInterrupted -> out.get(s).add(new Macro(Kind.INTERRUPT, s, e.to(), List.of(first)));
                     default -> { } // WaitTimedOut of an older wait; wake-ups are never enabled here
@@ -723,7 +764,7 @@ public final class VectorGenerator {
         }
 
         private Hop hop(State from, SpecAction action, String thread, int buffer) {
-            Optional<State> next = model.step(from, action, thread, buffer, null);
+            Optional<State> next = model.step(from, action, thread, buffer, null, false);
             if (next.isEmpty()) {
                 throw new IllegalStateException(action + " of " + thread + " not enabled in " + from);
             }
@@ -900,7 +941,11 @@ public final class VectorGenerator {
                 labels.add(hop.transition().label());
             }
             int variant = number + n;
-            if (m.kind() == Kind.TIMED_BLOCKS) {
+            if (m.kind() == Kind.HOLD) {
+                require("hold");
+            }
+            if (tr.action() == SpecAction.GetBufferBlocks && to.timed().get(t) && m.kind() != Kind.TIMED) {
+                // TIMED_BLOCKS, or a HOLD step: a timed wait that a later step ends
                 require("timeout");
                 step = step(n, t, "GetBuffer", VectorJson.obj("flags", variant % 2 == 0 ? 0 : ignored(),
                         "timeoutMs", WOKEN_WAIT_MS), VectorJson.obj("blocks", true));
@@ -915,7 +960,6 @@ public final class VectorGenerator {
                 return step;
             }
             if (m.kind() == Kind.HOLD) {
-                require("hold");
                 if (tr.action() == SpecAction.WakeWithSample || tr.action() == SpecAction.WakeNotCommitted
                         || tr.action() == SpecAction.WaitInterrupted) {
                     return heldWake(n, h);

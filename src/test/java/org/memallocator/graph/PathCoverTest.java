@@ -167,7 +167,7 @@ class PathCoverTest {
             }
             assertEquals(e.action(), t.action().name());
             assertEquals(GRAPH.states().get(e.to()), t.target().render());
-            assertTrue(seen.add(e.from() + " " + t.label()), "duplicates get different parameters: " + t.label());
+            assertTrue(seen.add(e.from() + " " + t.label() + " -> " + e.to()), "duplicates get different parameters: " + t.label());
         }
         StateGraph other = StateGraph.explore(new MemAllocatorModel(List.of("t1"), 1, 1));
         assertThrows(IllegalStateException.class, () -> PathCover.resolve(other, MODEL));

@@ -25,7 +25,7 @@ class MemAllocatorModelTest {
     private State run(Step... steps) {
         State s = model.init();
         for (Step step : steps) {
-            Optional<State> next = model.step(s, step.action, step.thread, step.buffer, step.request);
+            Optional<State> next = model.step(s, step.action, step.thread, step.buffer, step.request, false);
             assertTrue(next.isPresent(), step + " not enabled in " + s);
             s = next.get();
         }
@@ -128,13 +128,21 @@ class MemAllocatorModelTest {
     void blockedGettersReturnInTheirOwnSteps() {
         State full = run(set("t1", new Request(1, Layout.VALID, true)), call(SpecAction.Commit, "t1"), get("t1", 1));
         assertEquals(Result.VFW_E_TIMEOUT, model.getBufferTimeout(full, "t2").get().result().get("t2"));
-        State blocked = model.getBufferBlocks(full, "t2").get();
+        State blocked = model.getBufferBlocks(full, "t2", true).get();
         assertEquals(Pc.BLOCKED, blocked.pc().get("t2"));
         assertTrue(model.getBufferOk(blocked, "t2", 1).isEmpty(), "a blocked thread makes no call");
         assertTrue(model.wakeWithSample(blocked, "t2", 1).isEmpty(), "nothing free");
         assertTrue(model.wakeNotCommitted(blocked, "t2").isEmpty(), "still committed");
         assertEquals(Result.VFW_E_TIMEOUT, model.waitTimedOut(blocked, "t2").get().result().get("t2"));
         assertEquals(Result.INTERRUPTED, model.waitInterrupted(blocked, "t2").get().result().get("t2"));
+        assertTrue(blocked.timed().get("t2"));
+        assertFalse(model.waitTimedOut(blocked, "t2").get().timed().get("t2"), "the return ends the timed wait");
+        State untimed = model.getBufferBlocks(full, "t2", false).get();
+        assertTrue(model.waitTimedOut(untimed, "t2").isEmpty(), "an untimed wait has no deadline");
+        assertEquals(Result.INTERRUPTED, model.waitInterrupted(untimed, "t2").get().result().get("t2"));
+        assertEquals(List.of(false, true), model.successors(full).stream()
+                .filter(tr -> tr.action() == SpecAction.GetBufferBlocks && tr.thread().equals("t2")).map(tr -> tr.target().timed().get("t2")).toList(),
+                "GetBufferBlocks: untimed, then timed");
         State released = model.release(blocked, 1).get();
         assertTrue(model.waitTimedOut(released, "t2").isEmpty(), "a buffer is free");
         State woken = model.wakeWithSample(released, "t2", 1).get();
@@ -175,11 +183,12 @@ class MemAllocatorModelTest {
     @Test
     void stepDispatchesEveryAction() {
         State s = run(set("t1", twoValid), call(SpecAction.Commit, "t1"), get("t1", 2));
-        assertEquals(model.getBufferOk(s, "t2", 1), model.step(s, SpecAction.GetBufferOk, "t2", 1, null));
-        assertEquals(model.addRef(s, 2), model.step(s, SpecAction.AddRef, null, 2, null));
-        assertThrows(IllegalArgumentException.class, () -> model.step(s, SpecAction.Commit, "t9", 0, null));
+        assertEquals(model.getBufferOk(s, "t2", 1), model.step(s, SpecAction.GetBufferOk, "t2", 1, null, false));
+        assertEquals(model.addRef(s, 2), model.step(s, SpecAction.AddRef, null, 2, null, false));
+        assertThrows(IllegalArgumentException.class, () -> model.step(s, SpecAction.Commit, "t9", 0, null, false));
         for (Transition t : model.successors(s)) {
-            assertEquals(Optional.of(t.target()), model.step(s, t.action(), t.thread(), t.buffer(), t.request()), t.label());
+            assertEquals(Optional.of(t.target()), model.step(s, t.action(), t.thread(), t.buffer(), t.request(),
+                    t.thread() != null && t.target().timed().get(t.thread())), t.label());
         }
     }
 
@@ -198,7 +207,7 @@ class MemAllocatorModelTest {
                 }
             }
         }
-        assertEquals(1033, seen.size(), "TLC finds 1033 states for this model");
+        assertEquals(1182, seen.size(), "TLC finds 1182 states for this model");
     }
 
     @Test

@@ -16,7 +16,8 @@ class TlaValueParserTest {
     private static final String TLC_INIT_LABEL = "/\\ selfRef = FALSE\n/\\ decommitPending = FALSE\n"
             + "/\\ refs = <<0, 0>>\n/\\ pc = (t1 :> \"idle\" @@ t2 :> \"idle\")\n/\\ clientRef = TRUE\n"
             + "/\\ buffers = {}\n/\\ committed = FALSE\n/\\ props = [count |-> 0, layout |-> \"sizeNotSet\"]\n"
-            + "/\\ result = (t1 :> \"NONE\" @@ t2 :> \"NONE\")\n/\\ freeList = {}";
+            + "/\\ result = (t1 :> \"NONE\" @@ t2 :> \"NONE\")\n/\\ freeList = {}\n"
+            + "/\\ timed = (t1 :> FALSE @@ t2 :> FALSE)";
 
     @Test
     void theModelsInitialStateRendersLikeTlcsLabel() {
@@ -111,7 +112,7 @@ class TlaValueParserTest {
     void statesAreSortedByVariable() {
         SortedMap<String, TlaValue> vars = TlaValueParser.parseState(TLC_INIT_LABEL);
         assertEquals(List.of("buffers", "clientRef", "committed", "decommitPending", "freeList", "pc", "props",
-                "refs", "result", "selfRef"), List.copyOf(vars.keySet()));
+                "refs", "result", "selfRef", "timed"), List.copyOf(vars.keySet()));
         assertEquals(TlaValue.record(Map.of("count", TlaValue.integer(0), "layout", TlaValue.string("sizeNotSet"))),
                 vars.get("props"));
     }
