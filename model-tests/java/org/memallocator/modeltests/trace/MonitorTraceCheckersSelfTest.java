@@ -2,12 +2,16 @@ package org.memallocator.modeltests.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.memallocator.MonitorAction;
 
 /**
@@ -16,13 +20,16 @@ import org.memallocator.MonitorAction;
  * that waits again, a deadline, an interrupt, a decommit that wakes two waiters) is accepted;
  * copies broken at a known event, each the trace a lost wake-up or a wrong wake-up leaves, are
  * rejected exactly there; an event without its wait queue is malformed. The executable checker
- * sees every case here; {@code MonitorTraceValidationTest} compares it with TLC on real traces.
+ * sees every case; TLC ({@code spec/MemAllocatorMonitorTrace.tla}) the valid trace and the first
+ * broken one, at the same position (each TLC run forks a JVM); {@code MonitorTraceValidationTest}
+ * compares the two on real traces too.
  *
  * <p>Not a check of the implementation: the kill matrix need not run this class.
  */
 class MonitorTraceCheckersSelfTest {
 
     static final List<String> THREADS = List.of("t1", "t2", "t3");
+    private static final Path REPO = Path.of(System.getProperty("memallocator.repo", "."));
 
     private static MonitorTraceEvent ev(String action, String t, int b, String hr, int refs, String mode,
                                         String... queue) {
@@ -152,5 +159,19 @@ class MonitorTraceCheckersSelfTest {
         TraceVerdict v = MonitorTraceChecker.forTrace(THREADS, trace).check(trace);
         assertEquals(TraceVerdict.Outcome.MALFORMED, v.outcome(), v.describe(trace));
         assertEquals(5, v.position());
+    }
+
+    /** TLC: the valid trace is accepted, and the lost signal is rejected where the model rejects it. */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tlcGivesTheSameVerdictsAtTheSamePositions() throws Exception {
+        MonitorTlcTraceChecker tlc = new MonitorTlcTraceChecker(REPO.resolve("spec"),
+                REPO.resolve("target/monitor-trace-validation"), Duration.ofMinutes(2));
+        TraceVerdict valid = tlc.check("self-valid", THREADS, valid());
+        assertEquals(TraceVerdict.Outcome.ACCEPTED, valid.outcome(), valid.describe(valid()));
+        Broken b = broken().get(0);
+        TraceVerdict v = tlc.check("self-broken", THREADS, b.trace());
+        assertEquals(TraceVerdict.Outcome.REJECTED, v.outcome(), b.name() + "\n" + v.describe(b.trace()));
+        assertEquals(b.position(), v.position(), b.name() + "\n" + v.describe(b.trace()));
     }
 }
