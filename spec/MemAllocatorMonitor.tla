@@ -8,11 +8,13 @@
 (* lock, does its work and unlocks, so each locked region is ONE step      *)
 (* here and the lock itself is implicit in the interleaving (Kuppe's       *)
 (* BlockingQueue granularity).  Waiting is explicit: a getBuffer that      *)
-(* finds nothing free counts itself in `waiters` and parks in `waitSet`,   *)
-(* the condition's wait queue, releasing the lock.  It leaves the wait     *)
-(* set by a signal, a signalAll, a spurious wake-up, the end of its        *)
-(* awaitNanos timeout or an interrupt, and then contends for the lock      *)
-(* again; AwaitReturns is the locked region that follows await().          *)
+(* finds nothing free counts itself in `waiters` and parks at the tail of  *)
+(* `waitQueue`, the condition's FIFO wait queue, releasing the lock.  It   *)
+(* leaves the queue by a signal (which takes the head, the longest         *)
+(* waiter), a signalAll, a spurious wake-up, the end of its awaitNanos     *)
+(* timeout or an interrupt (these three from anywhere in the queue), and   *)
+(* then contends for the lock again; AwaitReturns is the locked region     *)
+(* that follows await().                                                   *)
 (*                                                                         *)
 (* Action              Java (MonitorMemAllocator)                          *)
 (*   SetProperties     setProperties                                       *)
@@ -32,20 +34,21 @@
 (* client's and the self reference), plus the Java state that the          *)
 (* contract leaves out: the free list as a LIFO stack (a sequence, top     *)
 (* last, as freeList[0 .. freeCount)), the waiter count, the condition's   *)
-(* wait set, how each woken await() ends, whether a blocked call is        *)
-(* timed, and each thread's interrupt status.  AQS semantics are modelled  *)
-(* as the JDK implements them: a waiter that is interrupted or times out   *)
-(* before it is signalled cancels its own wait, so a later signal() goes   *)
-(* to another waiter; a waiter interrupted after its signal returns        *)
-(* normally from await() with its interrupt status set again, and its      *)
-(* next await() throws at once.                                            *)
+(* wait queue in its order, how each woken await() ends, whether a blocked *)
+(* call is timed, and each thread's interrupt status.  AQS semantics are   *)
+(* modelled as the JDK implements them (ConditionObject): await() appends  *)
+(* the thread at the tail; signal() moves the head, the longest waiter,    *)
+(* out of the queue, signalAll() all of them; a waiter that is interrupted *)
+(* or times out before it is signalled cancels its own wait wherever it is *)
+(* in the queue, so a later signal() goes to the next waiter; a waiter     *)
+(* interrupted after its signal returns normally from await() with its     *)
+(* interrupt status set again, and its next await() throws at once.  A     *)
+(* waiter that must wait again parks at the tail again.                    *)
 (*                                                                         *)
-(* Not modelled: the lock's queue (any woken thread may take the lock      *)
+(* Not modelled: the lock's own queue.  Any woken thread may take the lock *)
 (* next, and so may any thread calling in: barging, as a non-fair          *)
 (* ReentrantLock allows; what the lock guarantees is stated as fairness    *)
-(* below); which waiter a signal() picks (any one in the wait set; AQS     *)
-(* takes the longest waiter, which the fairness conjunct                   *)
-(* SignalsReachEveryWaiter abstracts); clock values (a timed call's        *)
+(* below (weak fairness: WeakFairSpec).  Clock values (a timed call's      *)
 (* deadline may pass at any moment); misuse, which the Java refuses before *)
 (* it changes anything (a call after close, a sample released twice,       *)
 (* releaseBuffer called directly); GetProperties, the counters' getters,   *)
@@ -89,7 +92,7 @@ VARIABLES
     freeList,         \* freeList[0 .. freeCount): buffer numbers, top last
     refs,             \* refs[b]: buffer b's Sample.refs, 0 while free
     waiters,          \* waiters: getBuffer calls from GetBufferBlocks to return
-    waitSet,          \* threads parked in bufferFreeOrNotCommitted.await()
+    waitQueue,        \* threads parked in bufferFreeOrNotCommitted.await(), longest waiter first
     awaitExit,        \* awaitExit[t]: how t's await() ends once t has the lock
     interrupted,      \* interrupted[t]: t's interrupt status
     timed,            \* timed[t]: t is blocked in a timed getBuffer (it has a deadline)
@@ -99,17 +102,19 @@ VARIABLES
     selfRef           \* selfRef: Commit's self-reference, held exactly with memory
 
 vars == <<props, committed, decommitPending, buffers, freeList, refs, waiters,
-          waitSet, awaitExit, interrupted, timed, pc, result, clientRef, selfRef>>
+          waitQueue, awaitExit, interrupted, timed, pc, result, clientRef, selfRef>>
 
-(* awaitExit values: "none" (in the wait set, or not in awaitBuffer),      *)
+(* awaitExit values: "none" (in the wait queue, or not in awaitBuffer),    *)
 (* "returns" (signalled, woken spuriously or timed out: await() returns    *)
 (* normally), "throws" (its wait was cancelled by an interrupt: await()    *)
 (* throws InterruptedException).                                           *)
 AwaitExits == {"none", "returns", "throws"}
 
 Range(s) == {s[i] : i \in DOMAIN s}
+NoDuplicates(s) == \A i, j \in DOMAIN s : i # j => s[i] # s[j]
 Outstanding == {b \in Buffers : refs[b] > 0}
 Blocked == {t \in Threads : pc[t] = "awaitBuffer"}
+Parked == Range(waitQueue)        \* the threads in the condition's wait queue
 Destroyed == ~clientRef /\ ~selfRef
 
 -----------------------------------------------------------------------------
@@ -136,7 +141,7 @@ Init ==
     /\ freeList = << >>
     /\ refs = [b \in Buffers |-> 0]
     /\ waiters = 0
-    /\ waitSet = {}
+    /\ waitQueue = << >>
     /\ awaitExit = [t \in Threads |-> "none"]
     /\ interrupted = [t \in Threads |-> FALSE]
     /\ timed = [t \in Threads |-> FALSE]
@@ -162,20 +167,24 @@ ClosedWorldModel == TRUE
 Call(t) == clientRef /\ pc[t] = "idle"
 Return(t, hr) == result' = [result EXCEPT ![t] = hr]
 
+(* The condition's queue without the threads S, the others in order.      *)
+Dequeue(S) == SelectSeq(waitQueue, LAMBDA w : w \notin S)
+
 (* The condition's wake-ups.  Wake(S) moves the threads S out of the wait  *)
-(* set; their await() will return normally once they hold the lock.        *)
+(* queue, wherever they are in it; their await() will return normally once *)
+(* they hold the lock.                                                     *)
 Wake(S) ==
-    /\ waitSet' = waitSet \ S
+    /\ waitQueue' = Dequeue(S)
     /\ awaitExit' = [t \in Threads |-> IF t \in S THEN "returns" ELSE awaitExit[t]]
 
-(* signal(): one waiter, any one; nothing if the wait set is empty.  A     *)
-(* waiter that already left by interrupt or timeout is not in the wait     *)
-(* set, so a signal never lands on it.                                     *)
+(* signal(): the head of the queue, the longest waiter (AQS's doSignal);   *)
+(* nothing if the queue is empty.  A waiter that already left by interrupt *)
+(* or timeout is not in the queue, so a signal never lands on it.          *)
 Signal ==
-    IF waitSet = {} THEN UNCHANGED <<waitSet, awaitExit>>
-    ELSE \E w \in waitSet : Wake({w})
+    IF waitQueue = << >> THEN UNCHANGED <<waitQueue, awaitExit>>
+    ELSE Wake({Head(waitQueue)})
 
-SignalAll == Wake(waitSet)
+SignalAll == Wake(Parked)
 
 (* The two wake-ups of the design, as operators so that a mutant can       *)
 (* replace one (spec/mutants/).  Microsoft broadcasts on every release;    *)
@@ -183,17 +192,17 @@ SignalAll == Wake(waitSet)
 ReleaseWake == Signal
 DecommitWake == SignalAll
 
-(* t releases the lock and parks in the wait set.  await() with the        *)
-(* interrupt status set throws at once instead: Thread.interrupted()       *)
-(* clears the status, and the wait is over before it began (see the        *)
-(* header: the one approximation).                                         *)
+(* t releases the lock and parks at the tail of the wait queue.  await()   *)
+(* with the interrupt status set throws at once instead:                   *)
+(* Thread.interrupted() clears the status, and the wait is over before it  *)
+(* began (see the header: the one approximation).                          *)
 Await(t) ==
     /\ pc' = [pc EXCEPT ![t] = "awaitBuffer"]
     /\ IF interrupted[t]
-       THEN /\ waitSet' = waitSet
+       THEN /\ waitQueue' = waitQueue
             /\ awaitExit' = [awaitExit EXCEPT ![t] = "throws"]
             /\ interrupted' = [interrupted EXCEPT ![t] = FALSE]
-       ELSE /\ waitSet' = waitSet \cup {t}
+       ELSE /\ waitQueue' = Append(waitQueue, t)
             /\ awaitExit' = [awaitExit EXCEPT ![t] = "none"]
             /\ UNCHANGED interrupted
 
@@ -224,7 +233,7 @@ SetProperties(t) ==
        \/ /\ ~committed /\ Outstanding = {}
           /\ \E c \in 0..MaxBuffers, l \in Layouts : props' = [count |-> c, layout |-> l]
           /\ Return(t, "S_OK")
-    /\ UNCHANGED <<committed, decommitPending, buffers, freeList, refs, waiters, waitSet,
+    /\ UNCHANGED <<committed, decommitPending, buffers, freeList, refs, waiters, waitQueue,
                    awaitExit, interrupted, timed, pc, clientRef, selfRef>>
 
 (* commit's "if (decommitPending)" branch: the decommit is cancelled,      *)
@@ -255,7 +264,7 @@ Commit(t) ==
               /\ UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef>>
          [] ~committed /\ ~decommitPending /\ CommitError = "S_OK" ->
               Allocate /\ Return(t, "S_OK")
-    /\ UNCHANGED <<props, refs, waiters, waitSet, awaitExit, interrupted, timed, pc, clientRef>>
+    /\ UNCHANGED <<props, refs, waiters, waitQueue, awaitExit, interrupted, timed, pc, clientRef>>
 
 (* dropMemory(): the decommit completes; memory and self-reference go.     *)
 DropMemory ==
@@ -271,13 +280,13 @@ DecommitMustWait == Outstanding # {}
 (* decommitEffect(), shared by decommit and close.                         *)
 DecommitEffect ==
     IF ~committed
-    THEN UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef, waitSet, awaitExit>>
+    THEN UNCHANGED <<committed, decommitPending, buffers, freeList, selfRef, waitQueue, awaitExit>>
     ELSE /\ committed' = FALSE
          /\ IF DecommitMustWait
             THEN /\ decommitPending' = TRUE
                  /\ UNCHANGED <<buffers, freeList, selfRef>>
             ELSE DropMemory
-         /\ IF waiters > 0 THEN DecommitWake ELSE UNCHANGED <<waitSet, awaitExit>>
+         /\ IF waiters > 0 THEN DecommitWake ELSE UNCHANGED <<waitQueue, awaitExit>>
 
 Decommit(t) ==
     /\ Call(t)
@@ -307,13 +316,13 @@ GetBuffer(t) ==
     /\ Call(t)
     /\ CASE ~committed ->
               /\ Return(t, "VFW_E_NOT_COMMITTED")
-              /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
+              /\ UNCHANGED <<freeList, refs, waiters, waitQueue, awaitExit, interrupted, timed, pc>>
          [] committed /\ freeList # << >> ->
               /\ Pop(t)
-              /\ UNCHANGED <<waiters, waitSet, awaitExit, interrupted, timed, pc>>
+              /\ UNCHANGED <<waiters, waitQueue, awaitExit, interrupted, timed, pc>>
          [] committed /\ freeList = << >> ->
               \/ /\ Return(t, "VFW_E_TIMEOUT")                        \* AM_GBF_NOWAIT
-                 /\ UNCHANGED <<freeList, refs, waiters, waitSet, awaitExit, interrupted, timed, pc>>
+                 /\ UNCHANGED <<freeList, refs, waiters, waitQueue, awaitExit, interrupted, timed, pc>>
               \/ /\ Return(t, "NONE")                                 \* awaitBuffer
                  /\ waiters' = waiters + WaiterCountRaise
                  /\ \E tm \in IF ClosedWorld THEN {FALSE} ELSE BOOLEAN :
@@ -335,7 +344,7 @@ LeaveAwaitBuffer(t, hr) == ExitAwaitBuffer(t) /\ Return(t, hr)
 (* WaitInterrupted, rethrow.  The pool is unchanged, the status clear.     *)
 AwaitThrows(t) ==
     /\ LeaveAwaitBuffer(t, "INTERRUPTED")
-    /\ UNCHANGED <<freeList, refs, waitSet, interrupted>>
+    /\ UNCHANGED <<freeList, refs, waitQueue, interrupted>>
 
 (* The while condition of awaitBuffer, but for its deadline part: wait     *)
 (* (again) while committed with nothing free.                              *)
@@ -349,15 +358,15 @@ LeaveLoop(t) ==
        ELSE IF freeList = << >>
        THEN LeaveAwaitBuffer(t, "VFW_E_TIMEOUT") /\ UNCHANGED <<freeList, refs>>
        ELSE ExitAwaitBuffer(t) /\ Pop(t)
-    /\ UNCHANGED <<waitSet, interrupted>>
+    /\ UNCHANGED <<waitQueue, interrupted>>
 
 (* The locked region after await() returns or throws: t has left the wait  *)
-(* set and has the lock again.  While committed with nothing free, it      *)
+(* queue and has the lock again.  While committed with nothing free, it    *)
 (* waits again, unless it is timed and its deadline has passed (a free     *)
 (* choice: clock values are not modelled).                                 *)
 AwaitReturns(t) ==
     /\ pc[t] = "awaitBuffer"
-    /\ t \notin waitSet
+    /\ t \notin Parked
     /\ IF awaitExit[t] = "throws" THEN AwaitThrows(t)
        ELSE IF ~WaitAgain THEN LeaveLoop(t)
        ELSE \/ Await(t) /\ UNCHANGED <<freeList, refs, waiters, timed, result>>
@@ -371,13 +380,14 @@ AwaitReturns(t) ==
 (* a timeout, finds the deadline passed.  The lock is not involved.        *)
 WakesByItself(t) ==
     /\ ~ClosedWorld
-    /\ t \in waitSet
+    /\ t \in Parked
     /\ Wake({t})
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters,
                    interrupted, timed, pc, result, clientRef, selfRef>>
 
 (* Thread.interrupt() on a thread in awaitBuffer whose status is clear.    *)
-(* In the wait set: its wait is cancelled and await() will throw.          *)
+(* In the wait queue: its wait is cancelled (it leaves the queue wherever  *)
+(* it is) and await() will throw.                                          *)
 (* Already woken: await() returns normally with the status set again, and  *)
 (* the thread's next await(), in this call or a later one, throws at once. *)
 Interrupt(t) ==
@@ -385,12 +395,12 @@ Interrupt(t) ==
     /\ pc[t] = "awaitBuffer"
     /\ ~interrupted[t]
     /\ awaitExit[t] # "throws"
-    /\ IF t \in waitSet
-       THEN /\ waitSet' = waitSet \ {t}
+    /\ IF t \in Parked
+       THEN /\ waitQueue' = Dequeue({t})
             /\ awaitExit' = [awaitExit EXCEPT ![t] = "throws"]
             /\ UNCHANGED interrupted
        ELSE /\ interrupted' = [interrupted EXCEPT ![t] = TRUE]
-            /\ UNCHANGED <<waitSet, awaitExit>>
+            /\ UNCHANGED <<waitQueue, awaitExit>>
     /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters,
                    timed, pc, result, clientRef, selfRef>>
 
@@ -398,7 +408,7 @@ Interrupt(t) ==
 AddRef(b) ==
     /\ refs[b] \in 1..(MaxRefs - 1)
     /\ refs' = [refs EXCEPT ![b] = @ + 1]
-    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, waiters, waitSet,
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, waiters, waitQueue,
                    awaitExit, interrupted, timed, pc, result, clientRef, selfRef>>
 
 (* returnBuffer's last test: this was the last sample out while a          *)
@@ -408,7 +418,7 @@ CompletesPendingDecommit(b) == decommitPending /\ Outstanding = {b}
 (* returnBuffer(s): push, signal one waiter if there are waiters, and      *)
 (* complete a pending decommit if this was the last sample out.            *)
 ReturnBuffer(b) ==
-    /\ IF waiters > 0 THEN ReleaseWake ELSE UNCHANGED <<waitSet, awaitExit>>
+    /\ IF waiters > 0 THEN ReleaseWake ELSE UNCHANGED <<waitQueue, awaitExit>>
     /\ IF CompletesPendingDecommit(b)
        THEN DropMemory
        ELSE /\ freeList' = Append(freeList, b)
@@ -421,7 +431,7 @@ Release(b) ==
     /\ refs' = [refs EXCEPT ![b] = @ - 1]
     /\ IF refs[b] = 1
        THEN ReturnBuffer(b)
-       ELSE UNCHANGED <<decommitPending, buffers, freeList, selfRef, waitSet, awaitExit>>
+       ELSE UNCHANGED <<decommitPending, buffers, freeList, selfRef, waitQueue, awaitExit>>
     /\ UNCHANGED <<props, committed, waiters, interrupted, timed, pc, result, clientRef>>
 
 (* Closed world only: an idle thread stops calling, for good.  No Java     *)
@@ -430,7 +440,7 @@ Quit(t) ==
     /\ ClosedWorld
     /\ pc[t] = "idle"
     /\ pc' = [pc EXCEPT ![t] = "done"]
-    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters, waitSet,
+    /\ UNCHANGED <<props, committed, decommitPending, buffers, freeList, refs, waiters, waitQueue,
                    awaitExit, interrupted, timed, result, clientRef, selfRef>>
 
 (* Nothing is left to happen once every call has returned and the          *)
@@ -460,14 +470,12 @@ Spec == Init /\ [][Next]_vars
 
 -----------------------------------------------------------------------------
 (* Fairness.  Clients are never obliged to call anything, and no thread    *)
-(* is ever obliged to be interrupted, time out or wake spuriously.         *)
+(* is ever obliged to be interrupted, time out or wake spuriously.  No     *)
+(* fairness is assumed about which waiter a signal() wakes: the FIFO wait  *)
+(* queue decides it (a parked thread moves up with every signal, and new   *)
+(* waiters queue behind it), and NoWaiterParkedForever checks the result.  *)
 (*  - SamplesComeBack: holders give their samples back, as in              *)
 (*    MemAllocator.tla.                                                    *)
-(*  - SignalsReachEveryWaiter: a thread that a signal() could wake         *)
-(*    infinitely often is woken.  AQS wakes the longest waiter first,      *)
-(*    which gives this; Signal here picks any waiter.  Without it, two     *)
-(*    waiters and one buffer suffice for a lasso in which every signal     *)
-(*    goes to the same one.                                                *)
 (*  - WokenWaiterWinsEventually: a woken waiter that could take a free     *)
 (*    buffer infinitely often does so, and one that could see the          *)
 (*    allocator decommitted infinitely often does so.  These are           *)
@@ -492,10 +500,6 @@ SamplesComeBack ==
         /\ WF_vars(Release(b))
         /\ SF_vars(Release(b) /\ refs[b] = 1)
 
-Signalled(t) == \E b \in Buffers : Release(b) /\ t \in waitSet /\ t \notin waitSet'
-
-SignalsReachEveryWaiter == \A t \in Threads : SF_vars(Signalled(t))
-
 (* The outcomes of AwaitReturns(t) that MemAllocator.tla's FairSpec makes  *)
 (* strongly fair: WakeWithSample and WakeNotCommitted.                     *)
 AwaitReturnsWithSample(t) == AwaitReturns(t) /\ committed /\ freeList # << >>
@@ -509,7 +513,6 @@ WokenWaiterWinsEventually ==
 FairSpec ==
     /\ Spec
     /\ SamplesComeBack
-    /\ SignalsReachEveryWaiter
     /\ WokenWaiterWinsEventually
 
 (* The same with only weak fairness for a woken waiter's outcome: the      *)
@@ -518,7 +521,6 @@ FairSpec ==
 WeakFairSpec ==
     /\ Spec
     /\ SamplesComeBack
-    /\ SignalsReachEveryWaiter
     /\ \A t \in Threads :
           /\ WF_vars(AwaitReturnsWithSample(t))
           /\ WF_vars(AwaitReturnsNotCommitted(t))
@@ -537,7 +539,7 @@ TypeOK ==
     /\ freeList \in Seq(Buffers) /\ Len(freeList) <= MaxBuffers
     /\ refs \in [Buffers -> 0..MaxRefs]
     /\ waiters \in 0..Cardinality(Threads)
-    /\ waitSet \subseteq Threads
+    /\ waitQueue \in Seq(Threads) /\ Len(waitQueue) <= Cardinality(Threads)
     /\ awaitExit \in [Threads -> AwaitExits]
     /\ interrupted \in [Threads -> BOOLEAN]
     /\ timed \in [Threads -> BOOLEAN]
@@ -569,31 +571,34 @@ DecommitPendingOnlyWhileSamplesOut == decommitPending => ~committed /\ Outstandi
 (* return, whether parked or woken.                                        *)
 WaiterCountExact == waiters = Cardinality(Blocked)
 
-(* Only blocked threads are in the wait set, and they have not been woken; *)
-(* only blocked calls are timed.                                           *)
-WaitSetHoldsBlockedThreads ==
-    /\ waitSet \subseteq Blocked
-    /\ \A t \in Threads : awaitExit[t] # "none" => t \in Blocked \ waitSet
+(* Only blocked threads are in the wait queue, each once, and they have    *)
+(* not been woken; only blocked calls are timed.                           *)
+WaitQueueHoldsBlockedThreads ==
+    /\ NoDuplicates(waitQueue)
+    /\ Parked \subseteq Blocked
+    /\ \A t \in Threads : awaitExit[t] # "none" => t \in Blocked \ Parked
     /\ \A t \in Threads : timed[t] => t \in Blocked
 
 (* Decommit wakes every waiter, and nobody parks while the allocator is    *)
 (* not committed: no thread sleeps through a decommit.                     *)
-NoWaiterSleepsWhileDecommitted == ~committed => waitSet = {}
+NoWaiterSleepsWhileDecommitted == ~committed => waitQueue = << >>
 
 (* No lost wake-up: while a buffer is free, a thread parked in the wait    *)
-(* set is always matched by a woken waiter that will take that buffer or   *)
+(* queue is always matched by a woken waiter that will take that buffer or *)
 (* see it go (a waiter woken to return normally re-checks before it can    *)
 (* park again; one woken to throw does not count).                         *)
 NoLostWakeup ==
-    committed /\ freeList # << >> /\ waitSet # {}
-        => \E t \in Blocked \ waitSet : awaitExit[t] = "returns"
+    committed /\ freeList # << >> /\ waitQueue # << >>
+        => \E t \in Blocked \ Parked : awaitExit[t] = "returns"
 
 NeverDestroyedWithSamplesOut ==
     Destroyed => Outstanding = {} /\ ~decommitPending /\ buffers = {}
 
 (* An untimed getBuffer that blocked returns a sample, NOT_COMMITTED or    *)
-(* INTERRUPTED, never VFW_E_TIMEOUT (the contract allows a timeout for any *)
-(* blocked call; the Java promises more).                                  *)
+(* INTERRUPTED, never VFW_E_TIMEOUT.  The contract promises the same (its  *)
+(* WaitTimedOut is enabled only for a timed wait, and timed maps to        *)
+(* itself), so RefinesMemAllocator implies it; it is stated here on the   *)
+(* monitor's own variables.                                                *)
 UntimedWaitsNeverTimeOut ==
     [][\A t \in Threads :
           pc[t] = "awaitBuffer" /\ ~timed[t] => result'[t] # "VFW_E_TIMEOUT"]_vars
@@ -605,9 +610,21 @@ UntimedWaitsNeverTimeOut ==
 RefinementInit == Abs!Init
 RefinesMemAllocator == [][Abs!Next]_(Abs!vars)
 
-(* Liveness.                                                               *)
+(* Liveness.  WaitersEventuallyReturn is the contract's promise; FairSpec  *)
+(* gives it only to a waiter that wakes by itself (spuriously, or by its   *)
+(* deadline and then waits again) finitely often: each such wake-up takes  *)
+(* it out of the queue, and if it must wait again it parks at the tail,    *)
+(* behind threads that called later.  Woken so at every wrong moment, a    *)
+(* waiter is overtaken for ever (two threads, one buffer suffice).  The    *)
+(* JDK's await() does not wake spuriously and a passed deadline ends the   *)
+(* call, so in Java this needs a Condition that wakes spuriously for ever. *)
 WaitersEventuallyReturn ==
     \A t \in Threads : pc[t] = "awaitBuffer" ~> pc[t] = "idle"
+
+WaitersReturnUnlessSelfWokenForEver ==
+    \A t \in Threads :
+        \/ pc[t] = "awaitBuffer" ~> pc[t] = "idle"
+        \/ []<><<WakesByItself(t)>>_vars
 
 DecommitEventuallyCompletes ==
     decommitPending ~> ~decommitPending
@@ -624,6 +641,15 @@ NoBufferIdlesBesideAWaiter ==
 NoWaiterSleepsThroughDecommit ==
     \A t \in Threads : pc[t] = "awaitBuffer" /\ ~committed ~> pc[t] # "awaitBuffer" \/ committed
 
+(* What the FIFO wait queue gives, under WeakFairSpec too: a thread parked *)
+(* in the queue leaves it.  Every final release signals the head while a   *)
+(* thread waits, samples come back (SamplesComeBack), and new waiters      *)
+(* queue behind it, so it reaches the head and is woken.  (Whether it then *)
+(* wins the lock race is WaitersEventuallyReturn's business.)  A signal()  *)
+(* that wakes the newest waiter breaks it: mutants/SignalNewestWaiter.     *)
+NoWaiterParkedForever ==
+    \A t \in Threads : t \in Parked ~> t \notin Parked
+
 (* The contract's fairness, through the mapping.  FairSpec does NOT imply  *)
 (* it (MemAllocatorMonitorFairRefinement, an expected counterexample):     *)
 (* once a thread's wait is cancelled by an interrupt its outcome is fixed  *)
@@ -631,11 +657,18 @@ NoWaiterSleepsThroughDecommit ==
 (* fairness of WakeWithSample and WakeNotCommitted then demands that a     *)
 (* thread interrupted every time a buffer comes back or the allocator is   *)
 (* decommitted eventually take the buffer or see the decommit.  Without    *)
-(* interrupts (Interrupt <- NeverInterrupted) it holds.  The contract's    *)
-(* liveness properties hold either way (the default model).                *)
+(* interrupts and wake-ups by itself (Interrupt <- NeverInterrupted,       *)
+(* WakesByItself <- NeverWakesByItself) it still fails, by the FIFO queue: *)
+(* that strong fairness counts every moment a buffer is free while t is    *)
+(* blocked, across all of t's calls, and a thread that parks second in     *)
+(* every round (each round ended by a Decommit) is never served.  Every    *)
+(* call returns; the contract's per-thread fairness is just stronger than  *)
+(* any FIFO queue.  The contract's liveness properties hold (the default   *)
+(* model).                                                                 *)
 RefinesFairMemAllocator == Abs!FairSpec
 
 NeverInterrupted(t) == FALSE
+NeverWakesByItself(t) == FALSE
 
 -----------------------------------------------------------------------------
 (* The inductive invariant.  IInv holds initially and every step from any  *)
@@ -647,7 +680,7 @@ NeverInterrupted(t) == FALSE
 (* out as the properties say; a closed allocator is not committed; and,    *)
 (* for NoLostWakeup, while threads are parked there are at least as many   *)
 (* woken waiters (await() to return normally) as free buffers.             *)
-Woken == {t \in Blocked \ waitSet : awaitExit[t] = "returns"}
+Woken == {t \in Blocked \ Parked : awaitExit[t] = "returns"}
 
 MemoryIInv ==                   \* props, committed, decommitPending, buffers, selfRef, clientRef
     /\ SelfReferenceWhileAllocated
@@ -661,12 +694,12 @@ BuffersIInv ==                  \* and freeList, refs
     /\ DecommitPendingOnlyWhileSamplesOut
     /\ NeverDestroyedWithSamplesOut
 
-WaitIInv ==                     \* and pc, waiters, waitSet, awaitExit, timed, interrupted
+WaitIInv ==                     \* and pc, waiters, waitQueue, awaitExit, timed, interrupted
     /\ WaiterCountExact
-    /\ WaitSetHoldsBlockedThreads
+    /\ WaitQueueHoldsBlockedThreads
     /\ NoWaiterSleepsWhileDecommitted
     /\ NoLostWakeup
-    /\ committed /\ waitSet # {} => Cardinality(Woken) >= Len(freeList)
+    /\ committed /\ waitQueue # << >> => Cardinality(Woken) >= Len(freeList)
 
 IInv == TypeOK /\ MemoryIInv /\ BuffersIInv /\ WaitIInv
 
@@ -688,7 +721,7 @@ IInvInit ==
     /\ BuffersIInv
     /\ pc \in [Threads -> {"idle", "awaitBuffer", "done"}]
     /\ waiters \in 0..Cardinality(Threads)
-    /\ waitSet \in SUBSET Threads
+    /\ waitQueue \in {q \in SeqsUpTo(Threads, Cardinality(Threads)) : NoDuplicates(q)}
     /\ awaitExit \in [Threads -> AwaitExits]
     /\ timed \in [Threads -> BOOLEAN]
     /\ interrupted \in [Threads -> BOOLEAN]
@@ -697,12 +730,14 @@ IInvInit ==
 
 (* What is checked, and where (TLC, finite models; see spec/README.md).    *)
 Safety ==
-    /\ TypeOK /\ WaiterCountExact /\ WaitSetHoldsBlockedThreads
+    /\ TypeOK /\ WaiterCountExact /\ WaitQueueHoldsBlockedThreads
     /\ NoWaiterSleepsWhileDecommitted /\ NoLostWakeup /\ MemoryHeldWhileSamplesOut
     /\ BuffersConserved /\ SelfReferenceWhileAllocated
     /\ DecommitPendingOnlyWhileSamplesOut /\ NeverDestroyedWithSamplesOut
-Liveness == WaitersEventuallyReturn /\ DecommitEventuallyCompletes
-WeakLiveness == DecommitEventuallyCompletes /\ NoBufferIdlesBesideAWaiter /\ NoWaiterSleepsThroughDecommit
+Liveness == WaitersReturnUnlessSelfWokenForEver /\ DecommitEventuallyCompletes
+WeakLiveness ==
+    /\ DecommitEventuallyCompletes /\ NoBufferIdlesBesideAWaiter /\ NoWaiterSleepsThroughDecommit
+    /\ NoWaiterParkedForever
 
 THEOREM Spec => []IInv              \* MemAllocatorMonitor.cfg (Init => IInv), MemAllocatorMonitorIInv.cfg
 THEOREM Spec => []Safety            \* MemAllocatorMonitor.cfg; IInv => Safety

@@ -23,5 +23,5 @@ InterruptLeaksWaiterCount(t) ==
     /\ timed' = [timed EXCEPT ![t] = FALSE]
     /\ UNCHANGED waiters
     /\ Return(t, "INTERRUPTED")
-    /\ UNCHANGED <<freeList, refs, waitSet, interrupted>>
+    /\ UNCHANGED <<freeList, refs, waitQueue, interrupted>>
 =============================================================================

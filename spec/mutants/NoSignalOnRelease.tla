@@ -13,5 +13,5 @@
 (***************************************************************************)
 EXTENDS MemAllocatorMonitor
 
-NoSignalOnRelease == UNCHANGED <<waitSet, awaitExit>>
+NoSignalOnRelease == UNCHANGED <<waitQueue, awaitExit>>
 =============================================================================

@@ -20,5 +20,5 @@
 EXTENDS MemAllocatorMonitor
 
 SignalOnlyWhenFreeListWasEmpty ==
-    IF freeList = << >> THEN Signal ELSE UNCHANGED <<waitSet, awaitExit>>
+    IF freeList = << >> THEN Signal ELSE UNCHANGED <<waitQueue, awaitExit>>
 =============================================================================

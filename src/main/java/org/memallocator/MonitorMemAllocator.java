@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -61,7 +62,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Tracing.</b> Each spec step calls the optional {@link SpecTrace} under the lock, right
  * after the step's effect; what the trace throws is contained (see {@link SpecTrace}). Misuse (a
  * sample released twice, a call after {@link #close()}) is refused with an exception, changes
- * nothing and is not a step.
+ * nothing and is not a step. A {@link MonitorTrace} also receives the condition's waits, signals
+ * and wake-ups ({@link MonitorAction}) and, with every step, its wait queue.
  *
  * <p>One {@link ReentrantLock} and one {@link Condition}, not {@code synchronized}: Lincheck
  * models park/unpark exactly but treats {@code notify} as {@code notifyAll}, and virtual threads
@@ -89,7 +91,7 @@ public final class MonitorMemAllocator implements MemAllocator {
     static final long SAMPLE_HEAP_BYTES = 150;
 
     /** Guards all state, including each sample's reference count. */
-    private final ReentrantLock lock = new ReentrantLock();
+    private final MonitorLock lock = new MonitorLock();
 
     /** Waiting getters wait for this: a buffer is free, or the allocator is not committed. */
     private final Condition bufferFreeOrNotCommitted = lock.newCondition();
@@ -134,6 +136,9 @@ public final class MonitorMemAllocator implements MemAllocator {
     /** Receives the spec steps; null when not tracing. */
     private SpecTrace trace;
 
+    /** {@code trace} when it is a {@link MonitorTrace}, else null: the monitor steps' receiver. */
+    private MonitorTrace monitorTrace;
+
     /**
      * Test seam: the wait loop's hooks ({@link WaitLoopHook}), null unless a conformance runner
      * installed them with {@link WaitLoopHook#install}. Read by the waiting thread under the lock;
@@ -154,6 +159,7 @@ public final class MonitorMemAllocator implements MemAllocator {
         lock.lock();
         try {
             this.trace = trace;
+            this.monitorTrace = trace instanceof MonitorTrace m ? m : null;
         } finally {
             lock.unlock();
         }
@@ -172,7 +178,28 @@ public final class MonitorMemAllocator implements MemAllocator {
         if (t != null) {
             Thread me = Thread.currentThread();
             try {
-                t.step(new SpecEvent(action, me, buffer, request, result, refs));
+                SpecEvent event = new SpecEvent(action, me, buffer, request, result, refs);
+                if (monitorTrace != null) {
+                    monitorTrace.step(event, lock.waitQueue(bufferFreeOrNotCommitted));
+                } else {
+                    t.step(event);
+                }
+            } catch (Throwable thrown) {
+                me.getUncaughtExceptionHandler().uncaughtException(me, thrown);
+            }
+        }
+    }
+
+    /**
+     * Reports a step of the condition to a {@link MonitorTrace}, if one is installed; what it
+     * throws is contained as in {@link #step}. Call only when holding lock.
+     */
+    private void monitorStep(MonitorAction action) {
+        MonitorTrace t = monitorTrace;
+        if (t != null) {
+            Thread me = Thread.currentThread();
+            try {
+                t.monitorStep(new MonitorEvent(action, me, lock.waitQueue(bufferFreeOrNotCommitted)));
             } catch (Throwable thrown) {
                 me.getUncaughtExceptionHandler().uncaughtException(me, thrown);
             }
@@ -281,6 +308,7 @@ public final class MonitorMemAllocator implements MemAllocator {
         }
         if (waiters > 0) {
             bufferFreeOrNotCommitted.signalAll();
+            monitorStep(MonitorAction.SignalAll);
         }
     }
 
@@ -305,6 +333,7 @@ public final class MonitorMemAllocator implements MemAllocator {
         freeList[freeCount++] = s;
         if (waiters > 0) {
             bufferFreeOrNotCommitted.signal();
+            monitorStep(MonitorAction.Signal);
         }
         if (decommitPending && freeCount == buffers.length) {
             dropMemory();
@@ -547,6 +576,7 @@ public final class MonitorMemAllocator implements MemAllocator {
         step(SpecAction.GetBufferBlocks, 0, null, null, 0);
         try {
             while (committed && freeCount == 0 && (!timed || deadline - System.nanoTime() > 0L)) {
+                monitorStep(MonitorAction.Await);
                 WaitLoopHook hook = waitHook;
                 if (hook != null) {
                     hook.beforePark(Thread.currentThread());
@@ -562,8 +592,10 @@ public final class MonitorMemAllocator implements MemAllocator {
                         afterWake(hook);
                     }
                 }
+                monitorStep(MonitorAction.AwaitReturns);
             }
         } catch (InterruptedException e) {
+            monitorStep(MonitorAction.AwaitThrows);
             waiters--;
             step(SpecAction.WaitInterrupted, 0, null, null, 0);
             throw e;
@@ -709,6 +741,19 @@ public final class MonitorMemAllocator implements MemAllocator {
             step(SpecAction.Close, 0, null, HResult.S_OK, 0);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The allocator's {@link ReentrantLock}, unchanged, with one addition for monitor tracing: the
+     * list of a condition's waiters ({@code getWaitingThreads} is protected). Read only when a
+     * {@link MonitorTrace} is installed.
+     */
+    private static final class MonitorLock extends ReentrantLock {
+
+        /** The threads waiting on {@code c}, in the JDK's order (longest waiter first). Hold the lock. */
+        List<Thread> waitQueue(Condition c) {
+            return List.copyOf(getWaitingThreads(c));
         }
     }
 

@@ -59,6 +59,10 @@ public final class Checkers {
             new Checker("trace-validation", MT + "trace",
                     "\\Q" + MT + "trace.TraceValidationTest\\E", true, true,
                     "traces of random concurrent workloads checked against the spec"),
+            new Checker("monitor-trace", MT + "trace",
+                    "\\Q" + MT + "trace.MonitorTraceValidationTest\\E", true, true,
+                    "monitor-level traces (condition steps and wait queue) of random workloads with woken "
+                            + "waiters held, checked against MemAllocatorMonitor.tla by the executable checker and TLC"),
             new Checker("oracle-history", MT + "oracle",
                     "\\Q" + MT + "oracle.RecordedHistoryTest\\E", true, true,
                     "concurrent workloads recorded as histories and checked by the oracle's HistoryChecker"),

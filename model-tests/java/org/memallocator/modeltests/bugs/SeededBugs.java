@@ -22,16 +22,8 @@ public final class SeededBugs {
             new SeededBug("DecommitSignalsOne",
                     "Decommit wakes one blocked getBuffer instead of all of them: with two "
                             + "waiters, the other sleeps for ever (a lost wake-up).",
-                    at(8, """
-                    if (waiters > 0) {
-                        bufferFreeOrNotCommitted.signalAll();
-                    }
-                    """),
-                    at(8, """
-                    if (waiters > 0) {
-                        bufferFreeOrNotCommitted.signal();
-                    }
-                    """)),
+                    "            bufferFreeOrNotCommitted.signalAll();",
+                    "            bufferFreeOrNotCommitted.signal();"),
 
             new SeededBug("IfInsteadOfWhile",
                     "The wait is guarded by 'if', not 'while': a waiter woken spuriously, or "
@@ -84,10 +76,12 @@ public final class SeededBugs {
                             + "waitingCount() stays too high for ever.",
                     at(8, """
                     } catch (InterruptedException e) {
+                        monitorStep(MonitorAction.AwaitThrows);
                         waiters--;
                     """),
                     at(8, """
                     } catch (InterruptedException e) {
+                        monitorStep(MonitorAction.AwaitThrows);
                     """)),
 
             new SeededBug("LastReleaseKeepsDecommitPending",
@@ -98,6 +92,7 @@ public final class SeededBugs {
                     freeList[freeCount++] = s;
                     if (waiters > 0) {
                         bufferFreeOrNotCommitted.signal();
+                        monitorStep(MonitorAction.Signal);
                     }
                     if (decommitPending && freeCount == buffers.length) {
                         dropMemory();
@@ -110,6 +105,7 @@ public final class SeededBugs {
                     freeList[freeCount++] = s;
                     if (waiters > 0) {
                         bufferFreeOrNotCommitted.signal();
+                        monitorStep(MonitorAction.Signal);
                     }
                     """)),
 
@@ -138,12 +134,10 @@ public final class SeededBugs {
                     at(8, """
                     if (waiters > 0) {
                         bufferFreeOrNotCommitted.signal();
-                    }
                     """),
                     at(8, """
                     if (waiters > 1) {
                         bufferFreeOrNotCommitted.signal();
-                    }
                     """)),
 
             new SeededBug("AddRefReturnsCountOutsideLock",
@@ -165,10 +159,19 @@ public final class SeededBugs {
                     """)));
 
     /**
-     * Lost wake-ups that need two waiters and two wake-ups in flight at once: only the
-     * monitor-level checks see them (the two-waiter scenarios of {@code BlockingGetBufferLincheckTest};
-     * the contract's graph does not record which waiter was signalled). Each needs a full matrix row
-     * (about 3 minutes), so the kill matrix runs them in {@code -Plong} only.
+     * Lost wake-ups in the monitor: a signal that wakes nobody, a waiter left asleep, a woken waiter
+     * that waits again or leaves with a buffer free. Most need two waiters and two wake-ups in
+     * flight at once, which the contract does not record; the monitor-level checks see them
+     * ({@code MonitorTraceValidationTest}, the two-waiter scenarios of
+     * {@code BlockingGetBufferLincheckTest}). The kill matrix runs them in {@code -Plong}, or when
+     * named with {@code -Dmemallocator.killmatrix.variants}.
+     *
+     * <p>Two shapes are not here because in this monitor they are not bugs: a decommit that signals
+     * before it clears {@code committed}, and a release completing a pending decommit that skips its
+     * signal. Both happen inside one locked region (no waiter runs before the lock is released), and
+     * while a decommit is pending nobody is parked (the decommit woke every waiter, and no call
+     * parks while not committed). "Signal before the waiter count is raised" cannot be one edit
+     * here: the count is raised in the locked region that parks.
      */
     public static final List<SeededBug> MONITOR_LOST_WAKEUPS = List.of(
             new SeededBug("ReleaseSignalsOnlyIntoEmptyFreeList",
@@ -192,13 +195,53 @@ public final class SeededBugs {
                     at(8, """
                     if (waiters > 0) {
                         bufferFreeOrNotCommitted.signalAll();
-                    }
                     """),
                     at(8, """
                     if (waiters > 0 && freeCount == 0) {
                         bufferFreeOrNotCommitted.signalAll();
-                    }
-                    """)));
+                    """)),
+
+            new SeededBug("SignalOnlyWithOneWaiter",
+                    "A final release signals only when exactly one getBuffer waits ('with more, "
+                            + "someone else will release soon'): with two waiters a release wakes nobody "
+                            + "and its buffer idles beside them (a lost wake-up).",
+                    at(8, """
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signal();
+                    """),
+                    at(8, """
+                    if (waiters == 1) {
+                        bufferFreeOrNotCommitted.signal();
+                    """)),
+
+            new SeededBug("PendingDecommitWakesNobody",
+                    "A decommit that has to wait for samples out wakes no waiter ('the samples "
+                            + "coming back will wake them'): each release then wakes one, and the "
+                            + "waiters beyond the samples out sleep through the decommit for ever.",
+                    at(8, """
+                    if (waiters > 0) {
+                        bufferFreeOrNotCommitted.signalAll();
+                    """),
+                    at(8, """
+                    if (waiters > 0 && !decommitPending) {
+                        bufferFreeOrNotCommitted.signalAll();
+                    """)),
+
+            new SeededBug("WokenWaiterDefersToOtherWaiters",
+                    "The wait loop waits while fewer buffers are free than getBuffer calls wait "
+                            + "('leave it to the others'): a woken waiter with one buffer free and "
+                            + "another waiter parked waits again, and the buffer idles beside two "
+                            + "sleeping waiters (waiting again after a wake-up).",
+                    "            while (committed && freeCount == 0 &&",
+                    "            while (committed && freeCount < waiters &&"),
+
+            new SeededBug("TimedWaiterDropsItsSignal",
+                    "A timed waiter that is signalled but runs after its deadline gives up even "
+                            + "with a buffer free: it consumed the release's one signal, so the buffer "
+                            + "idles while another waiter sleeps (a lost wake-up), and it returns "
+                            + "VFW_E_TIMEOUT with a buffer free.",
+                    "        if (freeCount == 0) { // only when timed: the deadline passed",
+                    "        if (freeCount == 0 || timed && deadline - System.nanoTime() <= 0L) { // deadline passed"));
 
     /**
      * More variants, one per bug class that {@link #ALL} lacks, for PORTING.md's table of what each

@@ -48,6 +48,36 @@ final class NextActions {
 
     /** Parses {@code specFile} (its directory is the module path) and walks {@code next}. */
     static Result of(Path specFile, String next) {
+        ModuleNode root = parse(specFile);
+        OpDefNode definition = null;
+        for (OpDefNode d : root.getOpDefs()) {
+            if (d.getName().toString().equals(next) && d.getKind() == ASTConstants.UserDefinedOpKind) {
+                definition = d;
+            }
+        }
+        if (definition == null) {
+            throw new IllegalStateException(specFile + " defines no operator " + next);
+        }
+        Set<String> actions = new LinkedHashSet<>();
+        List<String> unrecognised = new ArrayList<>();
+        walk(definition.getBody(), root.getName().toString(), actions, unrecognised);
+        return new Result(actions, unrecognised);
+    }
+
+    /** The operators {@code specFile}'s own module defines (not those of modules it extends or instantiates). */
+    static Set<String> definedOperators(Path specFile) {
+        ModuleNode root = parse(specFile);
+        String module = root.getName().toString();
+        Set<String> names = new LinkedHashSet<>();
+        for (OpDefNode d : root.getOpDefs()) {
+            if (d.getKind() == ASTConstants.UserDefinedOpKind && module.equals(d.getLocation().source())) {
+                names.add(d.getName().toString());
+            }
+        }
+        return names;
+    }
+
+    private static ModuleNode parse(Path specFile) {
         Path file = specFile.toAbsolutePath();
         String dir = file.getParent().toString();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -63,19 +93,7 @@ final class NextActions {
             throw new IllegalStateException("SANY could not parse " + file + " (status " + status + ", error level "
                     + spec.getErrorLevel() + "):\n" + log.toString(StandardCharsets.UTF_8));
         }
-        OpDefNode definition = null;
-        for (OpDefNode d : root.getOpDefs()) {
-            if (d.getName().toString().equals(next) && d.getKind() == ASTConstants.UserDefinedOpKind) {
-                definition = d;
-            }
-        }
-        if (definition == null) {
-            throw new IllegalStateException(file + " defines no operator " + next);
-        }
-        Set<String> actions = new LinkedHashSet<>();
-        List<String> unrecognised = new ArrayList<>();
-        walk(definition.getBody(), root.getName().toString(), actions, unrecognised);
-        return new Result(actions, unrecognised);
+        return root;
     }
 
     private static void walk(SemanticNode node, String module, Set<String> actions, List<String> unrecognised) {

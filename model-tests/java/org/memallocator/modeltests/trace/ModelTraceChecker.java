@@ -26,6 +26,10 @@ final class ModelTraceChecker {
 
     private final MemAllocatorModel model;
 
+    MemAllocatorModel model() {
+        return model;
+    }
+
     ModelTraceChecker(MemAllocatorModel model) {
         this.model = model;
     }
@@ -37,14 +41,39 @@ final class ModelTraceChecker {
     }
 
     TraceVerdict check(List<TraceEvent> trace) {
-        State s = model.init();
+        Cursor cursor = cursor();
         for (int i = 0; i < trace.size(); i++) {
             TraceEvent e = trace.get(i);
-            int position = i + 1;
+            State before = cursor.state();
             String malformed = malformed(e);
             if (malformed != null) {
-                return new TraceVerdict("model", TraceVerdict.Outcome.MALFORMED, position, e, malformed, trace.size());
+                return new TraceVerdict("model", TraceVerdict.Outcome.MALFORMED, i + 1, e, malformed, trace.size());
             }
+            String why = cursor.advance(e);
+            if (why != null) {
+                return rejected(i + 1, e, why, before, trace.size());
+            }
+        }
+        return TraceVerdict.accepted("model", trace.size());
+    }
+
+    /** A walk through a trace from the initial state, one well-formed event at a time. */
+    Cursor cursor() {
+        return new Cursor();
+    }
+
+    final class Cursor {
+        private State s = model.init();
+
+        State state() {
+            return s;
+        }
+
+        /**
+         * Takes the spec step the (well-formed) event names; null if it matched, else why not,
+         * and the cursor stays where it was.
+         */
+        String advance(TraceEvent e) {
             SpecAction action = SpecAction.valueOf(e.action());
             Request request = action == SpecAction.SetProperties
                     ? new Request(e.count(), layout(e.layout()), e.alignOk()) : null;
@@ -56,30 +85,30 @@ final class ModelTraceChecker {
                 default -> null;
             };
             if (modeRule != null) {
-                return rejected(position, e, modeRule, s, trace.size());
+                return modeRule;
             }
             Optional<State> next = model.step(s, action, e.thread(), e.buffer(), request, "timed".equals(e.mode()));
             if (next.isEmpty()) {
-                return rejected(position, e, action + " with these parameters is not enabled", s, trace.size());
+                return action + " with these parameters is not enabled";
             }
             State t = next.get();
             if (action == SpecAction.AddRef || action == SpecAction.Release) {
                 if (t.refs(e.buffer()) != e.refs() || !"S_OK".equals(e.result())) {
-                    return rejected(position, e, "the spec's refs[" + e.buffer() + "] becomes " + t.refs(e.buffer())
-                            + "; the event logged " + e.refs() + " (" + e.result() + ")", s, trace.size());
+                    return "the spec's refs[" + e.buffer() + "] becomes " + t.refs(e.buffer())
+                            + "; the event logged " + e.refs() + " (" + e.result() + ")";
                 }
             } else if (t.result().get(e.thread()) != Result.valueOf(e.result())) {
-                return rejected(position, e, "the spec's result for " + e.thread() + " is "
-                        + t.result().get(e.thread()) + "; the call returned " + e.result(), s, trace.size());
+                return "the spec's result for " + e.thread() + " is "
+                        + t.result().get(e.thread()) + "; the call returned " + e.result();
             }
             List<String> violated = model.violatedInvariants(t);
             violated.addAll(MemAllocatorModel.violatedActionProperties(s, t));
             if (!violated.isEmpty()) {
-                return rejected(position, e, "the step violates " + violated, s, trace.size());
+                return "the step violates " + violated;
             }
             s = t;
+            return null;
         }
-        return TraceVerdict.accepted("model", trace.size());
     }
 
     private static TraceVerdict rejected(int position, TraceEvent e, String why, State before, int length) {
@@ -88,7 +117,7 @@ final class ModelTraceChecker {
     }
 
     /** Why the event cannot be read (the trace spec's WellFormed), or null. */
-    private String malformed(TraceEvent e) {
+    String malformed(TraceEvent e) {
         SpecAction action;
         try {
             action = SpecAction.valueOf(e.action());

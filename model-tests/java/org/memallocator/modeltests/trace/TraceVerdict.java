@@ -9,11 +9,11 @@ import java.util.List;
  * @param outcome  accepted, rejected (no spec behaviour matches), malformed (an event the checker
  *                 cannot read), or error (the checker itself failed)
  * @param position the 1-based position of the first event not matched (rejected, malformed), else 0
- * @param event    that event, or null
+ * @param event    that event (a {@link TraceEvent} or {@link MonitorTraceEvent}), or null
  * @param reason   why, in words
  * @param length   the trace's length
  */
-record TraceVerdict(String checker, Outcome outcome, int position, TraceEvent event, String reason, int length) {
+record TraceVerdict(String checker, Outcome outcome, int position, Object event, String reason, int length) {
 
     enum Outcome { ACCEPTED, REJECTED, MALFORMED, ERROR }
 
@@ -26,7 +26,7 @@ record TraceVerdict(String checker, Outcome outcome, int position, TraceEvent ev
     }
 
     /** One paragraph for a failure message, with the events just before the position for context. */
-    String describe(List<TraceEvent> trace) {
+    String describe(List<?> trace) {
         StringBuilder s = new StringBuilder(checker).append(": ").append(outcome);
         if (outcome == Outcome.ACCEPTED) {
             return s.append(" (").append(length).append(" events)").toString();

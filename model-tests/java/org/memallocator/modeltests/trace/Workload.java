@@ -12,6 +12,7 @@ import org.memallocator.HResult;
 import org.memallocator.MediaSample;
 import org.memallocator.MemAllocator;
 import org.memallocator.MemAllocatorException;
+import org.memallocator.WaitLoopHook;
 
 /**
  * A random concurrent workload on one allocator, recorded as a trace.
@@ -35,8 +36,19 @@ final class Workload {
      * @param opsPerWorker calls each worker makes
      * @param maxBuffers   the largest cBuffers requested
      * @param patience     how long the run may take before it counts as hung
+     * @param holdWokenNanos with more than 0, a {@link WaitLoopHook} holds every other woken
+     *                     waiter, between its wake-up and its re-check, for up to this long
+     *                     (random): other threads release, decommit and wait meanwhile, so two
+     *                     releases land before the first woken waiter runs, and a decommit finds
+     *                     a buffer free and a waiter. The implementation must have the hook seam.
      */
-    record Settings(long seed, int workers, int opsPerWorker, int maxBuffers, Duration patience) {
+    record Settings(long seed, int workers, int opsPerWorker, int maxBuffers, Duration patience,
+                    long holdWokenNanos) {
+
+        /** Woken waiters are not held. */
+        Settings(long seed, int workers, int opsPerWorker, int maxBuffers, Duration patience) {
+            this(seed, workers, opsPerWorker, maxBuffers, patience, 0L);
+        }
     }
 
     /**
@@ -44,10 +56,12 @@ final class Workload {
      *
      * @param threads the spec threads, workers then the controller
      * @param trace   the recorded steps in lock order
+     * @param monitorTrace the same with the condition's steps and wait queue ({@link TraceRecorder})
      * @param nanos   how long the run took
      * @param problem null, or what went wrong outside the trace (a hang, a thread that threw)
      */
-    record Run(List<String> threads, List<TraceEvent> trace, long nanos, String problem) {
+    record Run(List<String> threads, List<TraceEvent> trace, List<MonitorTraceEvent> monitorTrace, long nanos,
+               String problem) {
     }
 
     private final MemAllocator allocator;
@@ -84,6 +98,10 @@ final class Workload {
         recorder.name(controller, controllerName);
         names.add(controllerName);
 
+        if (settings.holdWokenNanos() > 0 && !WaitLoopHook.install(allocator, new HoldWoken(settings.holdWokenNanos()))) {
+            return new Run(List.copyOf(names), List.of(), List.of(), 0L,
+                    "the implementation has no wait-loop hook (WaitLoopHook) to hold woken waiters with");
+        }
         allocator.setSpecTrace(recorder);
         workers.forEach(Thread::start);
         controller.start();
@@ -110,7 +128,8 @@ final class Workload {
             }
         }
         allocator.setSpecTrace(null);
-        return new Run(List.copyOf(names), recorder.events(), System.nanoTime() - start, problem);
+        return new Run(List.copyOf(names), recorder.events(), recorder.monitorEvents(), System.nanoTime() - start,
+                problem);
     }
 
     private interface Body {
@@ -290,6 +309,22 @@ final class Workload {
                 // committed or samples out meanwhile
             }
             allocator.commit();
+        }
+    }
+
+    /** Holds every other woken waiter for a random time up to {@code maxNanos} (see Settings). */
+    private record HoldWoken(long maxNanos) implements WaitLoopHook {
+
+        @Override
+        public void beforePark(Thread thread) {
+        }
+
+        @Override
+        public void afterWake(Thread thread) {
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            if (random.nextBoolean()) {
+                LockSupport.parkNanos(random.nextLong(maxNanos));
+            }
         }
     }
 
