@@ -1,9 +1,9 @@
 package org.memallocator.tlc;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -215,10 +217,19 @@ public final class TlcLauncher {
         return file.endsWith(".tla") ? file.substring(0, file.length() - 4) : file;
     }
 
-    /** Drains a process's output on its own thread so the process never blocks on a full pipe. */
-    private static final class StreamCollector extends Thread {
+    /**
+     * Drains a process's output on its own thread so the process never blocks on a full pipe. It
+     * keeps the first {@link #KEPT_CHARS} characters whole; after that only what {@link #parse}
+     * and the callers read: each distinct {@code Error:} line once (TLC's {@code -continue} prints
+     * one per violating state, hundreds of megabytes on the larger mutants), the closing statistics,
+     * and a note of how many lines were dropped. So a run's output never exhausts the caller's heap.
+     */
+    static final class StreamCollector extends Thread {
+        static final int KEPT_CHARS = 8 << 20;
         private final InputStream in;
         private final StringBuilder text = new StringBuilder();
+        private final Set<String> errorLinesAfterCut = new HashSet<>();
+        private long dropped;
 
         StreamCollector(InputStream in) {
             super("tlc-output");
@@ -228,11 +239,10 @@ public final class TlcLauncher {
 
         @Override
         public void run() {
-            char[] buf = new char[8192];
-            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                for (int n; (n = reader.read(buf)) > 0; ) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
                     synchronized (text) {
-                        text.append(buf, 0, n);
+                        keep(line);
                     }
                 }
             } catch (IOException e) {
@@ -242,9 +252,27 @@ public final class TlcLauncher {
             }
         }
 
+        /** Call only holding {@code text}'s monitor. */
+        private void keep(String line) {
+            if (text.length() < KEPT_CHARS) {
+                text.append(line).append('\n');
+            } else if (line.startsWith("Error: ") ? errorLinesAfterCut.add(line) : isStatistics(line)) {
+                text.append(line).append('\n');
+            } else {
+                dropped++;
+            }
+        }
+
+        private static boolean isStatistics(String line) {
+            return STATES.matcher(line).find() || DEPTH.matcher(line).find() || line.startsWith("Finished in")
+                    || line.startsWith("Model checking completed");
+        }
+
         String text() {
             synchronized (text) {
-                return text.toString();
+                return dropped == 0 ? text.toString()
+                        : text + "(memallocator: " + dropped + " further lines of TLC output dropped after the first "
+                                + KEPT_CHARS + " characters: only each distinct Error: line and the statistics kept)\n";
             }
         }
     }

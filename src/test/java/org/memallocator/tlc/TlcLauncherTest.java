@@ -67,4 +67,36 @@ class TlcLauncherTest {
         assertTrue(!tmpA.equals(tmpB), tmpA);
         assertTrue(a.command().contains("-metadir"), a.command().toString());
     }
+
+    /**
+     * TLC's -continue prints a counterexample for every violating state (hundreds of megabytes on
+     * the larger mutants): the collector keeps the first 8 Mi characters, then each distinct Error:
+     * line once and the statistics, so the caller's heap is not exhausted and the verdict and counts
+     * still parse.
+     */
+    @Test
+    void hugeOutputKeepsEveryDistinctViolationAndTheStatisticsInBoundedMemory() throws Exception {
+        String counterexample = "Error: Invariant First is violated.\n" + "State 1: x = 1\n".repeat(200)
+                + "Error: Action property Second is violated.\n" + "State 2: x = 2\n".repeat(200);
+        StringBuilder out = new StringBuilder();
+        while (out.length() < 3 * TlcLauncher.StreamCollector.KEPT_CHARS) {
+            out.append(counterexample);
+        }
+        out.append("Error: Invariant Third is violated.\n")
+                .append("35697421 states generated, 338670 distinct states found, 0 states left on queue.\n")
+                .append("The depth of the complete state graph search is 18.\n");
+        TlcLauncher.StreamCollector collector = new TlcLauncher.StreamCollector(
+                new java.io.ByteArrayInputStream(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        collector.start();
+        collector.join(60_000);
+        String kept = collector.text();
+        assertTrue(kept.length() < TlcLauncher.StreamCollector.KEPT_CHARS + 4096, "kept " + kept.length() + " chars");
+        assertTrue(kept.contains("Error: Invariant Third is violated."), "a violation first seen after the cut");
+        assertTrue(kept.contains("further lines of TLC output dropped"), "the cut is said");
+        TlcResult r = TlcLauncher.parse(java.util.List.of("tlc"), 0, Duration.ZERO, kept);
+        assertEquals(338670, r.distinctStates());
+        assertEquals(35697421, r.generatedStates());
+        assertEquals(18, r.depth());
+        assertEquals("Invariant First", r.violation());
+    }
 }
