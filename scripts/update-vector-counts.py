@@ -80,8 +80,14 @@ def pattern(figure):
 
 
 def main(argv):
+    if "-h" in argv or "--help" in argv:
+        print(__doc__.strip())
+        return 0
     check = "--check" in argv
     args = [a for a in argv if a != "--check"]
+    if args and not os.path.isfile(os.path.join(args[0], "index.json")):
+        print("no vector set in " + args[0] + " (no index.json)", file=sys.stderr)
+        return 2
     if args:
         n = counts(args[0])
     else:
