@@ -1,267 +1,669 @@
 package org.memallocator.oracle;
 
+import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The history checker's first try on a history held in memory: a depth-first search for one
- * order that explains it (Wing and Gong's search, with Lowe's memo of configurations visited). At
- * each configuration the candidates are the next operation of each thread whose call comes before
- * every remaining return; completed ones are tried first, the one returning soonest first, so a
- * history from a sound implementation is usually explained with about one configuration per
- * operation.
+ * The history checker's first try: a depth-first search, read in one pass over the events, for one
+ * order that explains the history. It only ever accepts; when it gives up, the exact streamed
+ * search ({@link HistoryChecker}) decides, and explains a failure. Any order it returns was built
+ * step by step in the spec, each call placed between its call and its return.
  *
- * <p>It only ever accepts: it stops when it has visited {@code limit} configurations, or when it
- * has tried everything, and then the streamed search ({@link HistoryChecker}) decides and explains.
- * Its configuration holds each thread's progress, so it is used only on histories with few thread
- * names ({@link HistoryChecker#DEPTH_FIRST_THREADS}).
+ * <p><b>Configurations.</b> Like the streamed search it places calls just in time (Lowe): a
+ * configuration is the checker state and which of the open calls have taken effect. A call event
+ * only opens a call. At the return of a call that has not taken effect, it takes effect now,
+ * after as few other open calls as it needs, the ones returning soonest first: first none, then
+ * one, then two ({@link #MOST_BEFORE}; at most {@link #MOST_WAYS} ways). Each way is a child,
+ * tried in that order; the search goes on to the next event with the first. A completed call that
+ * changes nothing wherever it takes effect ({@link HistoryChecker#readOnly}) is placed as soon as
+ * the state allows it: any order that places it later can place it then.
+ *
+ * <p><b>Two guesses</b> make it quick on the busy histories {@code record} writes, where a hundred
+ * calls are open at once and a call may stay open for a thousand events:
+ * <ul>
+ * <li>A SetProperties that succeeded is tried in effect as soon as the state allows it (nothing
+ *     out, not committed), before it is tried at its return: that state seldom lasts.</li>
+ * <li>When a GetProperties finds no way, the search jumps back to the newest such early
+ *     SetProperties that granted other properties, and tries it late instead, rather than to the
+ *     newest choice.</li>
+ * </ul>
+ * Otherwise a return that finds no way sends the search back to the newest choice with a way left.
+ * Both guesses only order the search: what it accepts is checked step by step all the same.
+ *
+ * <p><b>Memory.</b> It holds the events from its oldest choice on, the choices on its stack and a
+ * memo of configurations visited (64-bit hashes: a collision can only hide an order). When the
+ * stack holds more than {@code maxChoices} choices, the oldest is dropped: the search can no longer
+ * come back to it, which can only make it give up sooner, never accept wrongly. The memo is
+ * cleared when it grows past its bound, which can only make the search slower. So a history of any
+ * length is searched in bounded memory, streamed, and the cost of a step grows with the calls
+ * open, not with the thread names.
  */
 final class DepthFirstSearch {
 
+    /** The events of a history in file order, each call event with its operation complete; null at the end. */
+    interface Events {
+        History.Event next() throws IOException;
+    }
+
     private final HistoryChecker.Model m;
     private final Packer packer;
-    private final History.Operation[][] ops;
-    private final int[] completed;
+    private final Events source;
     private final long settleMs;
     private final long limit;
     private final long deadline;
-    /**
-     * The configurations visited, by a 64-bit hash of each: a collision could only make the search
-     * skip a configuration it has not seen, so miss an order, never accept a history wrongly.
-     */
+    private final int maxChoices;
+    private final long maxMemo;
+    private final boolean witness;
+
+    /** The events from {@link #base} on, read so far, and the slot each one's call holds. */
+    private final ArrayList<History.Event> window = new ArrayList<>();
+    private int[] windowSlot = new int[1024];
+    private int base;
+    private boolean sourceDone;
+
+    /** The open call in each slot at {@link #at}; a slot is a bit of a configuration. */
+    private final History.Operation[] slots;
+    /** The configuration is before the event at this position. */
+    private int at;
+
+    private final ArrayDeque<Choice> stack = new ArrayDeque<>();
+    /** The configurations visited, by a 64-bit hash (with the position): a collision can only hide an order. */
     private final Set<Long> visited = new HashSet<>();
-    private final ArrayList<Frame> stack = new ArrayList<>();
+    /** The operations placed, in order (only with a witness). */
+    private final IntList trail = new IntList();
+    private long explored;
+    /** The ways waiting in the choices on the stack, and the most allowed. */
+    private long held;
+    private final long maxHeld;
 
     /**
-     * A search of {@code h} that gives up after {@code limit} configurations or at {@code deadline}
-     * ({@link System#nanoTime()}).
+     * A search over {@code source}, whose calls never open more than {@code maxOpen} at once, that
+     * gives up after {@code limit} configurations or at {@code deadline} ({@link System#nanoTime()}).
+     *
+     * @param settleMs   the end-of-recording marker's settle period, or {@link History#NO_END_MARKER}
+     * @param maxChoices the most choices held on the stack (older ones are dropped)
+     * @param maxMemo    the most configurations remembered as visited
+     * @param maxHeld    the most ways held in the choices on the stack, waiting to be tried
+     * @param witness    whether to keep the order found
      */
-    DepthFirstSearch(HistoryChecker.Model m, History h, long limit, long deadline) {
+    DepthFirstSearch(HistoryChecker.Model m, Events source, int maxOpen, long settleMs, long limit, long deadline,
+                     int maxChoices, long maxMemo, long maxHeld, boolean witness) {
         this.m = m;
-        this.packer = new Packer(m.maxBuffers, 0);
-        this.settleMs = h.settleMs();
+        this.source = source;
+        this.settleMs = settleMs;
         this.limit = limit;
         this.deadline = deadline;
-        Map<String, List<History.Operation>> byThread = new LinkedHashMap<>();
-        for (History.Operation o : h.operations()) {
-            byThread.computeIfAbsent(o.thread(), t -> new ArrayList<>()).add(o);
-        }
-        ops = new History.Operation[byThread.size()][];
-        completed = new int[ops.length];
-        int t = 0;
-        for (List<History.Operation> thread : byThread.values()) {
-            ops[t] = thread.toArray(new History.Operation[0]);
-            int n = ops[t].length;
-            completed[t] = n > 0 && ops[t][n - 1].pending() ? n - 1 : n;
-            t++;
-        }
+        this.maxChoices = Math.max(1, maxChoices);
+        this.maxMemo = Math.max(1, maxMemo);
+        this.witness = witness;
+        this.maxHeld = maxHeld;
+        this.slots = new History.Operation[Math.max(1, maxOpen)];
+        this.packer = new Packer(m.maxBuffers, 2 * slots.length); // placed bits, then deferred bits
     }
 
-    /** The configurations visited. */
+    /** The configurations visited or tried. */
     long explored() {
-        return visited.size();
+        return explored;
     }
 
-    /** One order that explains the history (operation indices), or null if none was found within the limits. */
-    List<Integer> run() {
-        int[] start = new int[ops.length];
-        Frame root = new Frame(start, key(start, m.init()), null);
-        visited.add(root.key.hash64);
-        stack.add(root);
-        if (done(root)) {
-            return witness();
+    /**
+     * One order that explains the history (operation indices; empty without a witness), or null if
+     * none was found within the limits.
+     */
+    List<Integer> run() throws IOException {
+        Config c = new Config(m.init(), new long[packer.bitWords()]);
+        while (true) {
+            c = advance(c);
+            if (c == null) {
+                return null;
+            }
+            if (c != CHOOSE) {
+                return witness ? trail.toList() : List.of();
+            }
+            c = nextWay();
+            if (c == null) {
+                return null;
+            }
         }
+    }
+
+    // ------------------------------------------------------------ walking the events
+
+    /** A configuration before the event at {@link #at}. */
+    private record Config(CheckerState st, long[] bits) {
+    }
+
+    /** What {@link #advance} returns when a choice is to be made: the newest one on the stack. */
+    private static final Config CHOOSE = new Config(null, null);
+
+    /**
+     * Goes on from {@code c} through every event that needs no choice. Returns the configuration at
+     * the end if it explains the history; {@link #CHOOSE} once a choice is pushed, or to come back
+     * to the newest one; null when the search gives up.
+     */
+    private Config advance(Config c) throws IOException {
+        CheckerState st = c.st;
+        long[] bits = c.bits;
+        int eager = eagerCandidate(st, bits, 0, slots.length); // the state may be new: any call may be
+        while (true) {
+            if (stack.isEmpty() && at - base >= 2L * maxChoices) {
+                trimWindow(at);
+            }
+            History.Event e = event(at);
+            if (e == null) {
+                if (explains(st, bits)) {
+                    return new Config(st, bits);
+                }
+                return backtrack();
+            }
+            if (eager >= 0) {
+                pushChoice(new Choice(at, eager, true, packer.pack(st, bits), trail.size()));
+                return CHOOSE;
+            }
+            History.Operation o = e.op();
+            if (e.kind() == History.Kind.CALL) {
+                int s = open(o);
+                if (!o.pending() && HistoryChecker.readOnly(o) && HistoryChecker.apply(m, st, o) != null) {
+                    bits = with(bits, s);
+                    place(o);
+                }
+                eager = eagerCandidate(st, bits, s, s + 1); // the state is the same: only the new call may be
+                continue;
+            }
+            int s = slotOf(o);
+            if (isSet(bits, s)) {
+                bits = without(without(bits, s), slots.length + s);
+                close(s);
+                continue;
+            }
+            pushChoice(new Choice(at, s, false, packer.pack(st, bits), trail.size()));
+            return CHOOSE;
+        }
+    }
+
+    private void pushChoice(Choice ch) {
+        while (stack.size() >= maxChoices || !stack.isEmpty() && at - stack.peekFirst().at >= 2L * maxChoices) {
+            dropOldestChoice();
+        }
+        stack.addLast(ch);
+    }
+
+    /**
+     * A slot among {@code from..to-1} whose call is to be tried in effect now, before it is tried
+     * late, or -1: an open SetProperties that succeeded, not placed, not tried early before, and
+     * allowed in {@code st}.
+     */
+    private int eagerCandidate(CheckerState st, long[] bits, int from, int to) {
+        for (int s = from; s < to; s++) {
+            History.Operation q = slots[s];
+            if (q != null && q.op() == Op.SetProperties && !q.pending()
+                    && q.outcome().ok() && !isSet(bits, s) && !isSet(bits, slots.length + s)
+                    && HistoryChecker.apply(m, st, q) != null) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** The next way of the newest choice with one left, the stack unwound to it; null if none is. */
+    private Config nextWay() throws IOException {
         while (!stack.isEmpty()) {
-            Frame f = stack.get(stack.size() - 1);
-            Frame child = next(f);
-            if (child == null) {
-                stack.remove(stack.size() - 1);
-                continue;
+            Choice ch = stack.peekLast();
+            moveTo(ch.at);
+            Way way = ch.next();
+            if (way != null) {
+                if (!ch.eager) {
+                    close(ch.slot);
+                }
+                trail.truncate(ch.trail);
+                for (Chain p = way.chain; p != null; p = p.earlier) {
+                    trail.addReversed(p.op);
+                }
+                trail.reverseFrom(ch.trail);
+                return new Config(way.st, way.bits);
             }
-            if (!visited.add(child.key.hash64)) {
-                continue;
+            stack.pollLast().release();
+            if (ch.yielded == 0 && !ch.eager) {
+                backjumpFor(ch.op);
             }
-            f.state = null; // decoded again if the search comes back to it
-            stack.add(child);
-            if (done(child)) {
-                return witness();
-            }
-            if (visited.size() >= limit || (visited.size() & 1023) == 0 && System.nanoTime() - deadline > 0) {
+            if (over()) {
                 return null;
             }
         }
         return null;
     }
 
-    private List<Integer> witness() {
-        List<Integer> order = new ArrayList<>();
-        for (Frame f : stack) {
-            if (f.via != null) {
-                order.add(f.via.index());
+    /**
+     * After a dead end at the return of {@code o} (no way at all), jumps back over the choices made
+     * since the one that most likely caused it, when one is known: for a GetProperties, the newest
+     * SetProperties placed early that granted other properties (it is then tried late instead).
+     */
+    private void backjumpFor(History.Operation o) {
+        if (o.op() != Op.GetProperties || o.outcome().props() == null) {
+            return;
+        }
+        Choice culprit = null;
+        for (Choice c : stack) {
+            if (c.eager && c.tried == 1 && !c.op.outcome().props().equals(o.outcome().props())) {
+                culprit = c;
             }
         }
-        return order;
+        if (culprit != null) {
+            while (stack.peekLast() != culprit) {
+                stack.pollLast().release();
+            }
+        }
+    }
+
+    /** Gives up, or comes back to the newest choice with a way left. */
+    private Config backtrack() throws IOException {
+        return stack.isEmpty() ? null : CHOOSE;
     }
 
     /**
-     * Every completed operation placed; and if the history ends with the end-of-recording marker,
-     * no pending one, and each may still be waiting in the state reached.
+     * Whether {@code (st, bits)} at the end explains the history: without the end-of-recording
+     * marker, always; with it, only if no call still pending took effect and each may still wait.
      */
-    private boolean done(Frame f) {
-        for (int t = 0; t < ops.length; t++) {
-            if (f.next[t] < completed[t]) {
-                return false;
-            }
-        }
+    private boolean explains(CheckerState st, long[] bits) {
         if (settleMs == History.NO_END_MARKER) {
             return true;
         }
-        CheckerState st = f.state != null ? f.state : packer.state(f.key.packed);
-        for (int t = 0; t < ops.length; t++) {
-            if (completed[t] < ops[t].length
-                    && (f.next[t] > completed[t] || !HistoryChecker.mayStillWait(st, ops[t][completed[t]], settleMs))) {
+        for (int s = 0; s < slots.length; s++) {
+            if (slots[s] != null && (isSet(bits, s) || !HistoryChecker.mayStillWait(st, slots[s], settleMs))) {
                 return false;
             }
         }
         return true;
     }
 
+    private boolean over() {
+        return explored >= limit || held > maxHeld || System.nanoTime() - deadline > 0;
+    }
+
+    // ------------------------------------------------------------ one choice: a return
+
+    /** A way found: the configuration after the returning call took effect, and what was placed, newest first. */
+    private record Way(CheckerState st, long[] bits, Chain chain, int before) {
+        Way(CheckerState st, long[] bits, Chain chain) {
+            this(st, bits, chain, 0);
+        }
+    }
+
+    /** The most other calls placed before a returning one. */
+    static final int MOST_BEFORE = 2;
+
+    /** The most ways one choice tries. */
+    static final int MOST_WAYS = 512;
+
+    /** Operations placed, newest first. */
+    private record Chain(int op, Chain earlier) {
+    }
+
     /**
-     * The next untried child of {@code f}, or null. A completed operation whose outcome changes
-     * nothing wherever it takes effect ({@link HistoryChecker#readOnly}) and that can take effect
-     * now is the only child: any order that takes it later can take it now instead.
+     * A choice in configuration {@code packed}, before the event at {@code at}: either the return
+     * there of the call in {@code slot}, which has not taken effect (its ways found breadth first
+     * by how many other calls go first), or, if {@code eager}, whether the call in {@code slot}
+     * takes effect now or later ({@link #eagerCandidate}).
      */
-    private Frame next(Frame f) {
-        if (f.candidates == null) {
-            f.candidates = candidates(f.next);
-            f.children = new Frame[f.candidates.length];
-            f.state = packer.state(f.key.packed);
-            for (int i = 0; i < f.candidates.length; i++) {
-                int t = f.candidates[i];
-                History.Operation o = ops[t][f.next[t]];
-                if (!o.pending()) {
-                    CheckerState after = HistoryChecker.apply(m, f.state, o);
-                    if (after != null && HistoryChecker.readOnly(o)) {
-                        f.candidate = f.candidates.length;
-                        f.children = null;
-                        return child(f, t, after);
+    private final class Choice {
+        final int at;
+        final int slot;
+        final boolean eager;
+        final long[] packed;
+        /** The length of the order placed before it. */
+        final int trail;
+        /** The call of {@code slot}. */
+        final History.Operation op;
+        private ArrayDeque<Way> queue;
+        private Set<Long> seen;
+        private Way toExpand;
+        /** The ways tried of an eager choice. */
+        private int tried;
+        /** The ways returned so far: none means a dead end. */
+        int yielded;
+
+        Choice(int at, int slot, boolean eager, long[] packed, int trail) {
+            this.at = at;
+            this.slot = slot;
+            this.eager = eager;
+            this.op = slots[slot];
+            this.packed = packed;
+            this.trail = trail;
+        }
+
+        /** The next way not visited yet, or null. The slots are as at {@link #at}. */
+        Way next() {
+            if (eager) {
+                return nextEager();
+            }
+            if (queue == null) {
+                queue = new ArrayDeque<>();
+                seen = new HashSet<>();
+                CheckerState st = packer.state(packed);
+                queue.add(new Way(st, packer.bits(packed), null));
+                held++;
+            }
+            History.Operation o = slots[slot];
+            while (true) {
+                if (toExpand != null && toExpand.before < MOST_BEFORE && seen.size() < MOST_WAYS) {
+                    expand(toExpand, o);
+                    toExpand = null;
+                }
+                Way w = queue.poll();
+                if (w == null) {
+                    return null;
+                }
+                held--;
+                if (over()) {
+                    return null;
+                }
+                explored++;
+                toExpand = w;
+                CheckerState after = HistoryChecker.apply(m, w.st, o);
+                if (after == null) {
+                    continue;
+                }
+                Chain chain = witness ? new Chain(o.index(), w.chain) : null;
+                Way done = saturate(new Way(after, without(w.bits, slots.length + slot), chain), after != w.st, slot);
+                if (remember(at + 1, done)) {
+                    yielded++;
+                    return done;
+                }
+            }
+        }
+
+        /** Lets go of the ways not tried: the search will not come back. */
+        void release() {
+            if (queue != null) {
+                held -= queue.size();
+                queue = null;
+                seen = null;
+            }
+        }
+
+        /** First the call in effect now, then not now (it is not tried now again). */
+        private Way nextEager() {
+            long[] bits = packer.bits(packed);
+            CheckerState st = packer.state(packed);
+            while (tried < 2 && !over()) {
+                explored++;
+                Way w;
+                if (tried++ == 0) {
+                    History.Operation q = slots[slot];
+                    w = saturate(new Way(HistoryChecker.apply(m, st, q), with(bits, slot),
+                            witness ? new Chain(q.index(), null) : null), true, -1);
+                } else {
+                    w = new Way(st, with(bits, slots.length + slot), null);
+                }
+                if (remember(at, w)) {
+                    yielded++;
+                    return w;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Puts the ways one more open call (not the returning one) taking effect first leads to,
+         * the call returning soonest first: it is the likeliest to have taken effect already.
+         */
+        private void expand(Way w, History.Operation o) {
+            for (int p : bySoonestReturn()) {
+                History.Operation q = slots[p];
+                if (p == slot || q == null || isSet(w.bits, p) || (!q.pending() && HistoryChecker.readOnly(q))
+                        || commutesWithAllOpen(p)) {
+                    continue;
+                }
+                List<CheckerState> afters = q.pending() ? HistoryChecker.options(m, w.st, q)
+                        : single(HistoryChecker.apply(m, w.st, q));
+                for (CheckerState a : afters) {
+                    Way next = saturate(new Way(a, with(w.bits, p), witness ? new Chain(q.index(), w.chain) : null,
+                            w.before + 1), true, slot);
+                    if (seen.add(hash(-1, next))) {
+                        queue.add(next);
+                        held++;
                     }
-                    f.children[i] = after == null ? null : child(f, t, after);
                 }
             }
         }
-        while (true) {
-            if (f.options != null && f.option < f.options.size()) {
-                return child(f, f.pendingThread, f.options.get(f.option++));
-            }
-            f.options = null;
-            if (f.candidate >= f.candidates.length) {
-                return null;
-            }
-            if (f.state == null) {
-                f.state = packer.state(f.key.packed);
-            }
-            int t = f.candidates[f.candidate++];
-            History.Operation o = ops[t][f.next[t]];
-            if (o.pending()) {
-                f.pendingThread = t;
-                f.options = HistoryChecker.options(m, f.state, o);
-                f.option = 0;
-                continue;
-            }
-            Frame next = f.children[f.candidate - 1];
-            if (next != null) {
-                f.children[f.candidate - 1] = null;
-                return next;
-            }
-        }
     }
 
-    private Frame child(Frame f, int t, CheckerState state) {
-        int[] n = f.next.clone();
-        History.Operation via = ops[t][n[t]];
-        n[t]++;
-        return new Frame(n, key(n, state), via);
-    }
-
-    /** The spec state, packed, then each thread's progress. */
-    private Key key(int[] next, CheckerState state) {
-        long[] s = packer.pack(state, new long[0]);
-        long[] k = Arrays.copyOf(s, s.length + (next.length + 1) / 2);
-        for (int t = 0; t < next.length; t++) {
-            k[s.length + t / 2] |= (next[t] & 0xFFFF_FFFFL) << (32 * (t % 2));
-        }
-        return new Key(k);
-    }
-
-    /**
-     * The threads whose next operation may take effect now: its call comes before every remaining
-     * return. Completed operations first, the one returning soonest first; pending ones last.
-     */
-    private int[] candidates(int[] next) {
-        int minReturn = Integer.MAX_VALUE;
-        for (int t = 0; t < ops.length; t++) {
-            if (next[t] < ops[t].length && !ops[t][next[t]].pending()) {
-                minReturn = Math.min(minReturn, ops[t][next[t]].returnEvent());
-            }
-        }
-        long[] order = new long[ops.length];
+    /** The occupied slots, the call that returns soonest first, pending calls last. */
+    private int[] bySoonestReturn() {
+        long[] order = new long[slots.length];
         int n = 0;
-        for (int t = 0; t < ops.length; t++) {
-            if (next[t] < ops[t].length) {
-                History.Operation o = ops[t][next[t]];
-                if (o.callEvent() < minReturn) {
-                    order[n++] = (long) (o.pending() ? Integer.MAX_VALUE : o.returnEvent()) << 32 | t;
-                }
+        for (int p = 0; p < slots.length; p++) {
+            if (slots[p] != null) {
+                order[n++] = (long) (slots[p].pending() ? Integer.MAX_VALUE : slots[p].returnEvent()) << 32 | p;
             }
         }
         Arrays.sort(order, 0, n);
-        int[] eligible = new int[n];
+        int[] s = new int[n];
         for (int i = 0; i < n; i++) {
-            eligible[i] = (int) order[i];
+            s[i] = (int) order[i];
         }
-        return eligible;
+        return s;
     }
 
-    /** A packed configuration (the state, then each thread's progress; the packer reads only the state) and its hash. */
-    private static final class Key {
-        final long[] packed;
-        final long hash64;
-
-        Key(long[] packed) {
-            this.packed = packed;
-            long h = 0;
-            for (long w : packed) { // configurations differ in a word or two: spread every bit over the hash
-                h = (h ^ w) * 0x9E37_79B9_7F4A_7C15L;
-                h ^= h >>> 29;
+    /**
+     * {@code w} with every open completed read-only call but the one in slot {@code returning} that
+     * can take effect in its state placed ({@code changed}: the state is new, so any may; else none
+     * can that could not before).
+     */
+    private Way saturate(Way w, boolean changed, int returning) {
+        if (!changed) {
+            return w;
+        }
+        long[] bits = w.bits;
+        Chain chain = w.chain;
+        for (int s = 0; s < slots.length; s++) {
+            History.Operation q = slots[s];
+            if (s != returning && q != null && !isSet(bits, s) && !q.pending() && HistoryChecker.readOnly(q)
+                    && HistoryChecker.apply(m, w.st, q) != null) {
+                bits = with(bits, s);
+                chain = witness ? new Chain(q.index(), chain) : null;
             }
-            this.hash64 = h;
+        }
+        return bits == w.bits ? w : new Way(w.st, bits, chain, w.before);
+    }
+
+    /**
+     * Whether the call in slot {@code p} is an AddRef or a Release that leaves its sample held and no
+     * other open call names the same sample: it then commutes with every open call, so it need not
+     * go before this return's call; it can take effect at its own return.
+     */
+    private boolean commutesWithAllOpen(int p) {
+        History.Operation o = slots[p];
+        if (o.pending() || (o.op() != Op.AddRef && o.op() != Op.Release) || o.outcome().refs() == null
+                || o.outcome().refs() < 1) {
+            return false;
+        }
+        for (int q = 0; q < slots.length; q++) {
+            History.Operation other = slots[q];
+            if (q != p && other != null && (other.op() == Op.AddRef || other.op() == Op.Release)
+                    && other.call().sample() == o.call().sample()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Marks the configuration {@code w} at {@code position} visited; false if it was already. */
+    private boolean remember(int position, Way w) {
+        if (visited.size() >= maxMemo) {
+            visited.clear();
+        }
+        return visited.add(hash(position, w));
+    }
+
+    private long hash(int position, Way w) {
+        long h = position;
+        for (long word : packer.pack(w.st, w.bits)) { // configurations differ in a word or two: spread every bit
+            h = (h ^ word) * 0x9E37_79B9_7F4A_7C15L;
+            h ^= h >>> 29;
+        }
+        return h;
+    }
+
+    private static List<CheckerState> single(CheckerState s) {
+        return s == null ? List.of() : List.of(s);
+    }
+
+    private void place(History.Operation o) {
+        if (witness) {
+            trail.add(o.index());
         }
     }
 
-    /** A configuration on the search stack, with what has been tried from it. */
-    private static final class Frame {
-        final int[] next;
-        final Key key;
-        final History.Operation via;
-        CheckerState state;
-        int[] candidates;
-        /** The child by each candidate's (completed) operation, or null if it cannot go next: made once. */
-        Frame[] children;
-        int candidate;
-        List<CheckerState> options;
-        int option;
-        int pendingThread;
+    // ------------------------------------------------------------ the window of events and the slots
 
-        Frame(int[] next, Key key, History.Operation via) {
-            this.next = next;
-            this.key = key;
-            this.via = via;
+    /** The event at {@code position}, read from the source if need be; null past the end. */
+    private History.Event event(int position) throws IOException {
+        while (position - base >= window.size()) {
+            if (sourceDone) {
+                return null;
+            }
+            History.Event e = source.next();
+            if (e == null) {
+                sourceDone = true;
+                return null;
+            }
+            if (window.size() == windowSlot.length) {
+                windowSlot = Arrays.copyOf(windowSlot, windowSlot.length * 2);
+            }
+            windowSlot[window.size()] = -1;
+            window.add(e);
+        }
+        return window.get(position - base);
+    }
+
+    /** Opens the call of the event at {@link #at} in the lowest free slot (the same one each time); its slot. */
+    private int open(History.Operation o) {
+        int i = at - base;
+        int s = windowSlot[i];
+        if (s < 0) {
+            s = 0;
+            while (slots[s] != null) {
+                s++;
+            }
+            windowSlot[i] = s;
+        }
+        slots[s] = o;
+        at++;
+        return s;
+    }
+
+    /** The slot of open call {@code o}. */
+    private int slotOf(History.Operation o) {
+        int i = at - base;
+        if (windowSlot[i] >= 0) {
+            return windowSlot[i];
+        }
+        for (int s = 0; s < slots.length; s++) {
+            if (slots[s] != null && slots[s].index() == o.index()) {
+                windowSlot[i] = s;
+                return s;
+            }
+        }
+        throw new IllegalStateException("no open call " + o);
+    }
+
+    /** Closes slot {@code s}: the return at {@link #at}. */
+    private void close(int s) {
+        windowSlot[at - base] = s;
+        slots[s] = null;
+        at++;
+    }
+
+    /** Moves the slots back to position {@code position} (not after {@link #at}), undoing events. */
+    private void moveTo(int position) {
+        while (at > position) {
+            at--;
+            History.Event e = window.get(at - base);
+            int s = windowSlot[at - base];
+            slots[s] = e.kind() == History.Kind.CALL ? null : e.op();
+        }
+    }
+
+    /** Drops the oldest choice: the search will not come back to it, nor to the events before the next one. */
+    private void dropOldestChoice() {
+        stack.pollFirst().release();
+        int keepFrom = stack.isEmpty() ? at : stack.peekFirst().at;
+        if (keepFrom - base > window.size() / 2) {
+            trimWindow(keepFrom);
+        }
+    }
+
+    /** Forgets the events before {@code keepFrom}. */
+    private void trimWindow(int keepFrom) {
+        int drop = keepFrom - base;
+        window.subList(0, drop).clear();
+        windowSlot = Arrays.copyOfRange(windowSlot, drop, Math.max(drop + 1024, windowSlot.length));
+        base = keepFrom;
+    }
+
+    // ------------------------------------------------------------ bits
+
+    private static boolean isSet(long[] bits, int s) {
+        return (bits[s >>> 6] & 1L << (s & 63)) != 0;
+    }
+
+    private static long[] with(long[] bits, int s) {
+        long[] b = bits.clone();
+        b[s >>> 6] |= 1L << (s & 63);
+        return b;
+    }
+
+    private static long[] without(long[] bits, int s) {
+        long[] b = bits.clone();
+        b[s >>> 6] &= ~(1L << (s & 63));
+        return b;
+    }
+
+    /** A growable list of ints. */
+    private static final class IntList {
+        private int[] a = new int[1024];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        void addReversed(int v) {
+            add(v);
+        }
+
+        /** Reverses the elements from {@code from} on (a chain is appended newest first). */
+        void reverseFrom(int from) {
+            for (int i = from, j = n - 1; i < j; i++, j--) {
+                int t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+        }
+
+        int size() {
+            return n;
+        }
+
+        void truncate(int size) {
+            n = Math.min(n, size);
+        }
+
+        List<Integer> toList() {
+            List<Integer> l = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                l.add(a[i]);
+            }
+            return l;
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.memallocator.oracle;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,21 +84,6 @@ public final class HistoryChecker {
     /** The default time budget. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(10);
 
-    /** The most thread names of a history the depth-first search ({@link DepthFirstSearch}) is tried on. */
-    public static final int DEPTH_FIRST_THREADS = 256;
-
-    /** The most events of a history file that is read whole for the depth-first search (with a heap of 200 MB or more). */
-    public static final int DEPTH_FIRST_EVENTS = 200_000;
-
-    /**
-     * The most events of a history file read whole for the depth-first search with a heap of
-     * {@code heapBytes}: {@link #DEPTH_FIRST_EVENTS}, or one per KB of heap if that is fewer (the
-     * history held and a configuration visited per operation take well under 1 KB an event).
-     */
-    static long depthFirstEvents(long heapBytes) {
-        return Math.min(DEPTH_FIRST_EVENTS, heapBytes / 1024);
-    }
-
     /** The depth-first search gives up after this many configurations per operation (plus a thousand). */
     static final int DEPTH_FIRST_PER_OPERATION = 100;
 
@@ -166,7 +153,13 @@ public final class HistoryChecker {
         shape.end(history.operations().stream().filter(History.Operation::pending).map(History.Operation::index)
                 .toList());
         long start = System.nanoTime();
-        FirstTry first = depthFirst(shape, history, start);
+        Iterator<History.Event> it = events.iterator();
+        FirstTry first;
+        try {
+            first = depthFirst(shape, () -> it.hasNext() ? it.next() : null, history.settleMs(), start);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the events are in memory: nothing is read
+        }
         if (first.verdict() != null) {
             return first.verdict();
         }
@@ -196,13 +189,12 @@ public final class HistoryChecker {
         }
         shape.end(pending);
         long start = System.nanoTime();
-        FirstTry first = new FirstTry(null, 0);
-        if (shape.events <= depthFirstEvents(Runtime.getRuntime().maxMemory())
-                && shape.threads.size() <= DEPTH_FIRST_THREADS) {
-            first = depthFirst(shape, History.read(file), start);
-            if (first.verdict() != null) {
-                return first.verdict();
-            }
+        FirstTry first;
+        try (History.Stream in = History.Stream.open(file)) {
+            first = depthFirst(shape, new Lookahead(in, shape.pending)::next, shape.settleMs, start);
+        }
+        if (first.verdict() != null) {
+            return first.verdict();
         }
         Run run = new Run(shape, false, start, first.explored());
         long settleMs;
@@ -225,31 +217,39 @@ public final class HistoryChecker {
     private record FirstTry(Verdict verdict, long explored) {
     }
 
-    /** The depth-first search of {@code history}; no verdict if the history has too many thread names for it. */
-    private FirstTry depthFirst(Shape shape, History history, long start) {
-        if (shape.threads.size() > DEPTH_FIRST_THREADS) {
-            return new FirstTry(null, 0);
-        }
-        // it holds a hash of each configuration visited (about 64 bytes with the set's entry)
-        long held = budget != AUTO_BUDGET ? budget : Runtime.getRuntime().maxMemory() / 4 / 64;
-        long limit = Math.min(held, DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L));
-        DepthFirstSearch search = new DepthFirstSearch(new Model(shape.maxBuffers), history, limit,
-                start + timeBudget.toNanos());
+    /** About the bytes of a way held by a choice of the depth-first search: a checker state and its sets. */
+    private static long wayBytes(int buffers) {
+        return 600 + 120L * buffers;
+    }
+
+    /** The depth-first search over {@code events}, read in one pass ({@link DepthFirstSearch}). */
+    private FirstTry depthFirst(Shape shape, DepthFirstSearch.Events events, long settleMs, long start)
+            throws IOException {
+        long heap = Runtime.getRuntime().maxMemory();
+        // a hash of each configuration visited: about 64 bytes with the set's entry
+        long memo = budget != AUTO_BUDGET ? budget : heap / 4 / 64;
+        long limit = Math.min(memo, DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L));
+        // a choice holds a packed configuration; the events after the oldest one are held too
+        int choices = (int) Math.min(1 << 20,
+                heap / 16 / (8L * Packer.words(shape.maxBuffers, Math.max(1, shape.maxOpen)) + 400));
+        boolean witness = shape.operations <= WITNESS_LIMIT;
+        DepthFirstSearch search = new DepthFirstSearch(new Model(shape.maxBuffers), events, shape.maxOpen, settleMs,
+                limit, start + timeBudget.toNanos(), choices, memo, heap / 8 / wayBytes(shape.maxBuffers), witness);
         List<Integer> order = search.run();
         if (order == null) {
             return new FirstTry(null, search.explored());
         }
-        long pending = history.operations().stream().filter(History.Operation::pending).count();
+        long pending = shape.pending.size();
         String note = "";
         if (pending > 0) {
-            note = history.settleMs() == History.NO_END_MARKER ? "pending calls accepted: no end-of-recording marker ("
+            note = settleMs == History.NO_END_MARKER ? "pending calls accepted: no end-of-recording marker ("
                     + pending + " calls never returned, and may not have been due to)"
-                    : pending + " pending calls still waiting after the settle period of " + history.settleMs()
+                    : pending + " pending calls still waiting after the settle period of " + settleMs
                     + " ms, as the spec allows";
         }
         return new FirstTry(new Verdict(Verdict.Outcome.LINEARIZABLE, shape.source, shape.events, shape.operations,
-                shape.threads.size(), search.explored(), Duration.ofNanos(System.nanoTime() - start),
-                shape.operations <= WITNESS_LIMIT ? order : List.of(), null, note), search.explored());
+                shape.threads.size(), search.explored(), Duration.ofNanos(System.nanoTime() - start), order, null,
+                note), search.explored());
     }
 
     // ------------------------------------------------------------ the first pass
@@ -793,7 +793,10 @@ public final class HistoryChecker {
                         if (readOnly) {
                             long[] without = bits.clone();
                             clear(without, p);
-                            covered.add(new Key(packer.withBits(c.packed, without))); // c covers it
+                            Key k = new Key(packer.withBits(c.packed, without));
+                            if (next.containsKey(k)) {
+                                covered.add(k); // c covers it
+                            }
                         }
                         continue;
                     }
