@@ -297,6 +297,9 @@ final class DepthFirstSearch {
     /** The most other calls placed before a returning one. */
     static final int MOST_BEFORE = 2;
 
+    /** The most calls placed before a returning one along the one longer chain ({@link Choice#greedy}). */
+    static final int MOST_GREEDY = 16;
+
     /** The most ways one choice tries. */
     static final int MOST_WAYS = 512;
 
@@ -326,6 +329,7 @@ final class DepthFirstSearch {
         private int tried;
         /** The ways returned so far: none means a dead end. */
         int yielded;
+        private boolean greedyTried;
 
         Choice(int at, int slot, boolean eager, long[] packed, int trail) {
             this.at = at;
@@ -355,6 +359,11 @@ final class DepthFirstSearch {
                     toExpand = null;
                 }
                 Way w = queue.poll();
+                if (w == null && !greedyTried) {
+                    greedyTried = true;
+                    greedy();
+                    w = queue.poll();
+                }
                 if (w == null) {
                     return null;
                 }
@@ -373,6 +382,41 @@ final class DepthFirstSearch {
                 if (remember(at + 1, done)) {
                     yielded++;
                     return done;
+                }
+            }
+        }
+
+        /**
+         * Queues the configurations along one longer chain, once the shorter ones are used up: from
+         * this choice's configuration, again and again the open call that returns soonest and can
+         * take effect, up to {@link #MOST_GREEDY} calls (a GetBuffer that timed out may need a
+         * Commit and a GetBuffer for every buffer first).
+         */
+        private void greedy() {
+            Way w = new Way(packer.state(packed), packer.bits(packed), null);
+            for (int step = 0; step < MOST_GREEDY; step++) {
+                Way next = null;
+                for (int p : bySoonestReturn()) {
+                    History.Operation q = slots[p];
+                    if (p == slot || isSet(w.bits, p) || (!q.pending() && HistoryChecker.readOnly(q))
+                            || commutesWithAllOpen(p)) {
+                        continue;
+                    }
+                    List<CheckerState> afters = q.pending() ? HistoryChecker.options(m, w.st, q)
+                            : single(HistoryChecker.apply(m, w.st, q));
+                    if (!afters.isEmpty()) {
+                        next = saturate(new Way(afters.get(0), with(w.bits, p),
+                                witness ? new Chain(q.index(), w.chain) : null, MOST_BEFORE), true, slot);
+                        break;
+                    }
+                }
+                if (next == null) {
+                    return;
+                }
+                w = next;
+                if (seen.add(hash(-1, w))) {
+                    queue.add(w);
+                    held++;
                 }
             }
         }
