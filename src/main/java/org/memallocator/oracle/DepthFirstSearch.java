@@ -18,8 +18,9 @@ import java.util.Set;
  * configuration is the checker state and which of the open calls have taken effect. A call event
  * only opens a call. At the return of a call that has not taken effect, it takes effect now,
  * after as few other open calls as it needs, the ones returning soonest first: first none, then
- * one, then two ({@link #MOST_BEFORE}; at most {@link #MOST_WAYS} ways). Each way is a child,
- * tried in that order; the search goes on to the next event with the first. A completed call that
+ * one, then two ({@link #MOST_BEFORE}; at most {@link #MOST_WAYS} ways), then along one longer
+ * chain, the open call returning soonest that can take effect each time ({@link #MOST_GREEDY}).
+ * Each way is a child, tried in that order; the search goes on to the next event with the first. A completed call that
  * changes nothing wherever it takes effect ({@link HistoryChecker#readOnly}) is placed as soon as
  * the state allows it: any order that places it later can place it then.
  *
