@@ -162,7 +162,7 @@ class Run:
                 self.samples.clear()
                 self.names.clear()
         if step.get("wakes"):
-            self.wakes(step["wakes"])
+            self.wakes(step["wakes"], step["step"])
         for t, (at, c) in self.blocked.items():
             if is_done(c):
                 raise Failure("the call of %s (step %d) returned %s, but it should still be blocked"
@@ -180,10 +180,22 @@ class Run:
         if is_done(call):
             raise Failure("returned %s instead of blocking" % self.describe(call["outcome"]))
 
-    def wakes(self, wakes):
-        """The wakes of one step, an unordered set: waits until as many candidate calls as there are
-        wakes have returned, in any order, then matches each returned call to a wake (its own thread
-        first, else one of its "or" threads, then renamed) and checks it against that wake."""
+    def not_returned(self, still, missing, step_no):
+        """The calls of still (blocked, not returned) of which missing should have returned after
+        step step_no: each with the step that made it, and the patience."""
+        calls = ["%s (step %d)" % (t, self.blocked[t][0]) for t in still]
+        within = " did not return within %ss; the spec says step %d" % (PATIENCE, step_no)
+        if len(still) == 1:
+            return "the blocked call of " + calls[0] + within + " wakes it"
+        return "%d of the blocked calls of %s%s wakes %s of them" % (
+            missing, ", ".join(calls), within, "one" if missing == 1 else missing)
+
+    def wakes(self, wakes, step_no):
+        """The wakes of one step (number step_no), an unordered set: waits until as many candidate
+        calls as there are wakes have returned, in any order, then matches each returned call to a
+        wake (its own thread first, else one of its "or" threads, then renamed) and checks it against
+        that wake. A call that does not return in time is reported as that: a timeout alone does not
+        show a lost wake-up."""
         candidates = [[w["thread"]] + w.get("or", []) for w in wakes]
         every = [t for c in candidates for t in c]
         for t in every:
@@ -202,8 +214,8 @@ class Run:
             if len(returned) == len(wakes):
                 break
             if time.monotonic() > deadline:
-                raise Failure("%d of the blocked calls of %s did not return within %ss (a lost wake-up?)"
-                              % (len(wakes) - len(returned), [t for t in every if t not in returned], PATIENCE))
+                raise Failure(self.not_returned([t for t in dict.fromkeys(every) if t not in returned],
+                                                len(wakes) - len(returned), step_no))
             time.sleep(0.0002)
         free = list(returned)
         got = [c[0] if c[0] in free else None for c in candidates]

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.memallocator.AllocatorProperties;
@@ -325,7 +324,11 @@ final class MonitorPathRunner {
 
     // ------------------------------------------------------------ the comparison
 
-    /** Compares the implementation, observed through the driver, with the spec state {@code s}. */
+    /**
+     * Compares the implementation, observed through the driver, with the spec state {@code s}:
+     * each thread, the wait queue, the allocator-level fields ({@link AllocatorFields}, as the
+     * contract's runner does) and the reference counts.
+     */
     private void compare(MonitorState s, String what) {
         StringBuilder diff = new StringBuilder();
         List<String> parked = driver.parkedQueue();
@@ -342,45 +345,25 @@ final class MonitorPathRunner {
                     diff.append("\n    ").append(t).append(": spec idle, implementation ").append(p);
                 }
             } else {
-                differ(diff, t + " position", s.waiting().contains(t) ? Position.PARKED
+                AllocatorFields.differ(diff, t + " position", s.waiting().contains(t) ? Position.PARKED
                         : s.woken(t) ? Position.WOKEN_HELD : "(" + s.awaitExit().get(t) + ")", p);
             }
-            differ(diff, t + " result", s.result().get(t), lastResult.get(t));
+            AllocatorFields.differ(diff, t + " result", s.result().get(t), lastResult.get(t));
         }
         if (s.ordered()) {
-            differ(diff, "wait queue (head first)", s.waiting(), parked);
+            AllocatorFields.differ(diff, "wait queue (head first)", s.waiting(), parked);
         } else {
-            differ(diff, "wait set", new java.util.TreeSet<>(s.waiting()), new java.util.TreeSet<>(parked));
+            AllocatorFields.differ(diff, "wait set", new java.util.TreeSet<>(s.waiting()), new java.util.TreeSet<>(parked));
         }
-        differ(diff, "waiters", s.waiters(), impl.waitingCount());
-        differ(diff, "committed", s.committed(), impl.isCommitted());
-        differ(diff, "decommitPending", s.decommitPending(), impl.isDecommitPending());
-        differ(diff, "free count (|freeList|)", s.freeList().size(), impl.freeCount());
-        differ(diff, "outstanding count", s.outstanding(), impl.outstandingCount());
-        AllocatorProperties props = null;
-        try {
-            props = impl.getProperties();
-        } catch (IllegalStateException closed) {
-            // only after close()
-        }
-        differ(diff, "clientRef", s.clientRef(), props != null);
-        if (props != null) {
-            Request r = Request.of(props);
-            differ(diff, "props", s.propsCount() + " " + s.propsLayout(), r.count() + " " + r.layout().tla());
-        }
+        new AllocatorFields(s.committed(), s.decommitPending(), s.freeList().size(), s.outstanding(), s.waiters(),
+                s.clientRef(), s.propsCount(), s.propsLayout()).differences(impl, diff);
         for (int b = 1; b <= s.refs().size(); b++) {
             if (s.refs(b) > 0) {
-                differ(diff, "refs of sample " + b, s.refs(b), implRefs.get(b));
+                AllocatorFields.differ(diff, "refs of sample " + b, s.refs(b), implRefs.get(b));
             }
         }
         if (diff.length() > 0) {
             throw new AssertionError(what + " differs:" + diff + "\n  spec: " + s);
-        }
-    }
-
-    private static void differ(StringBuilder diff, String what, Object spec, Object impl) {
-        if (!Objects.equals(spec, impl)) {
-            diff.append("\n    ").append(what).append(": spec ").append(spec).append(", implementation ").append(impl);
         }
     }
 

@@ -22,7 +22,6 @@ import org.memallocator.SpecEvent;
 import org.memallocator.graph.PathCover;
 import org.memallocator.model.MemAllocatorModel;
 import org.memallocator.model.Pc;
-import org.memallocator.model.Request;
 import org.memallocator.model.Result;
 import org.memallocator.model.State;
 import org.memallocator.model.Transition;
@@ -553,9 +552,10 @@ final class PathRunner {
     /**
      * Compares the implementation with the spec state {@code s}: committed, decommit pending,
      * free / outstanding / waiting counts (so also the memory, {@code buffers = freeList \cup
-     * Outstanding}), whether the client has closed it, the properties (abstracted by
-     * {@link Request#of}), each outstanding sample's reference count (as the implementation
-     * reported it), and each thread's call: blocked in getBuffer, or idle with the spec's result.
+     * Outstanding}), whether the client has closed it and the properties (these through
+     * {@link AllocatorFields}, as the monitor's runner does), each outstanding sample's reference
+     * count (as the implementation reported it), and each thread's call: blocked in getBuffer, or
+     * idle with the spec's result.
      */
     private void check(State s, String what) {
         String differences = differences(s);
@@ -567,38 +567,18 @@ final class PathRunner {
 
     private String differences(State s) {
         StringBuilder diff = new StringBuilder();
-        differ(diff, "committed", s.committed(), impl.isCommitted());
-        differ(diff, "decommitPending", s.decommitPending(), impl.isDecommitPending());
-        differ(diff, "free count", s.freeList().size(), impl.freeCount());
-        differ(diff, "outstanding count", s.outstanding().size(), impl.outstandingCount());
-        differ(diff, "waiting count", s.waiters().size(), impl.waitingCount());
-        AllocatorProperties props = null;
-        try {
-            props = impl.getProperties();
-        } catch (IllegalStateException closed) {
-            // only after close()
-        }
-        differ(diff, "clientRef", s.clientRef(), props != null);
-        if (props != null) {
-            Request r = Request.of(props);
-            differ(diff, "props", s.props().count() + " " + s.props().layout(), r.count() + " " + r.layout());
-        }
+        new AllocatorFields(s.committed(), s.decommitPending(), s.freeList().size(), s.outstanding().size(),
+                s.waiters().size(), s.clientRef(), s.props().count(), s.props().layout().tla()).differences(impl, diff);
         for (int b : s.outstanding()) {
-            differ(diff, "refs of buffer " + b, s.refs(b), implRefs.get(implOf[b]));
+            AllocatorFields.differ(diff, "refs of buffer " + b, s.refs(b), implRefs.get(implOf[b]));
         }
         for (String t : driver.names()) {
             SpecThread d = driver.thread(t);
-            differ(diff, t + " blocked", s.pc().get(t) == Pc.BLOCKED, d.inCall());
-            differ(diff, t + " held", s.pc().get(t) == Pc.BLOCKED, d.held());
-            differ(diff, t + " result", s.result().get(t), lastResult.get(d));
+            AllocatorFields.differ(diff, t + " blocked", s.pc().get(t) == Pc.BLOCKED, d.inCall());
+            AllocatorFields.differ(diff, t + " held", s.pc().get(t) == Pc.BLOCKED, d.held());
+            AllocatorFields.differ(diff, t + " result", s.result().get(t), lastResult.get(d));
         }
         return diff.toString();
-    }
-
-    private static void differ(StringBuilder diff, String what, Object spec, Object impl) {
-        if (!Objects.equals(spec, impl)) {
-            diff.append("\n    ").append(what).append(": spec ").append(spec).append(", implementation ").append(impl);
-        }
     }
 
     private String implState() {

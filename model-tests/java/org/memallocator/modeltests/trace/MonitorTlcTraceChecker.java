@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.memallocator.tlc.TlcLauncher;
@@ -16,15 +17,13 @@ import org.memallocator.tlc.TlcResult;
  * {@code spec/MemAllocatorMonitorTrace.tla} and its configuration, and forks TLC on them with
  * {@code spec/} on the module path (for {@code MemAllocatorMonitor.tla} and {@code MemAllocator.tla}).
  *
- * <p>Verdicts: exit 12 with "Invariant NotDone is violated" is accepted; exit 0 is rejected at
- * the event after the last one TLC printed as matched (the search depth counts the unreported
- * steps too, so it is no position here); an Assert failure naming "malformed trace event" is
- * malformed at its position; anything else is an error of the checker. TLC's output stays in the
- * directory ({@code tlc.out}).
+ * <p>Verdicts as the contract's TLC checker gives them ({@link TlcTraceChecker#verdict}: accepted,
+ * malformed, error), with the monitor's own rejection rule: exit 0 is rejected at the event after
+ * the last one TLC printed as matched (the search depth counts the unreported steps too, so it is
+ * no position here). TLC's output stays in the directory ({@code tlc.out}).
  */
 final class MonitorTlcTraceChecker {
 
-    private static final Pattern MALFORMED = Pattern.compile("\"malformed trace event\",\\s*(\\d+)");
     private static final Pattern MATCHED = Pattern.compile("<<\"matched\",\\s*(\\d+)>>");
 
     private final Path specDir;
@@ -54,30 +53,26 @@ final class MonitorTlcTraceChecker {
         TlcResult r = new TlcLauncher(workDir.resolve("tlc"), timeout).withLibrary(specDir)
                 .check(dir.resolve("MemAllocatorMonitorTrace.tla"), dir.resolve("MemAllocatorMonitorTrace.cfg"), 1);
         Files.writeString(dir.resolve("tlc.out"), r.output());
-        String where = " (" + r.summary() + "; " + dir + ")";
-        if (r.exitCode() == 12 && "Invariant NotDone".equals(r.violation())) {
-            return TraceVerdict.accepted("TLC", trace.size());
+        return TlcTraceChecker.verdict(r, dir, trace, where -> rejection(r, trace, where));
+    }
+
+    /**
+     * The monitor's rejection rule: exit 0, at the event after the last one TLC printed as
+     * matched; if every event matched, the trace ends inside a locked region.
+     */
+    private static Optional<TraceVerdict> rejection(TlcResult r, List<MonitorTraceEvent> trace, String where) {
+        if (r.exitCode() != 0) {
+            return Optional.empty();
         }
-        Matcher m = MALFORMED.matcher(r.output());
-        if (m.find()) {
-            int position = Integer.parseInt(m.group(1));
-            return new TraceVerdict("TLC", TraceVerdict.Outcome.MALFORMED, position,
-                    position >= 1 && position <= trace.size() ? trace.get(position - 1) : null,
-                    "the trace spec's WellFormed failed" + where, trace.size());
+        int matched = 0;
+        for (Matcher k = MATCHED.matcher(r.output()); k.find(); ) {
+            matched = Math.max(matched, Integer.parseInt(k.group(1)));
         }
-        if (r.exitCode() == 0) {
-            int matched = 0;
-            for (Matcher k = MATCHED.matcher(r.output()); k.find(); ) {
-                matched = Math.max(matched, Integer.parseInt(k.group(1)));
-            }
-            int position = Math.min(matched + 1, trace.size());
-            return new TraceVerdict("TLC", TraceVerdict.Outcome.REJECTED, position,
-                    trace.isEmpty() ? null : trace.get(position - 1),
-                    matched == trace.size() ? "every event matched, but the trace ends inside a locked region" + where
-                            : "no behaviour of the monitor spec matches it, after the first " + matched + " events"
-                            + where, trace.size());
-        }
-        return new TraceVerdict("TLC", TraceVerdict.Outcome.ERROR, 0, null,
-                "TLC did not reach a verdict" + where + "\n" + r.errorTrace(), trace.size());
+        int position = Math.min(matched + 1, trace.size());
+        return Optional.of(new TraceVerdict("TLC", TraceVerdict.Outcome.REJECTED, position,
+                trace.isEmpty() ? null : trace.get(position - 1),
+                matched == trace.size() ? "every event matched, but the trace ends inside a locked region" + where
+                        : "no behaviour of the monitor spec matches it, after the first " + matched + " events"
+                        + where, trace.size()));
     }
 }

@@ -322,7 +322,7 @@ public final class VectorRunner {
                 default -> call(step, thread, op, args, expect);
             }
             if (step.has("wakes")) {
-                wakes(step.get("wakes"));
+                wakes(step.get("wakes"), step.get("step").asInt());
             }
             for (Map.Entry<String, Integer> b : blocked.entrySet()) {
                 SpecThread d = driver.thread(b.getKey());
@@ -393,8 +393,9 @@ public final class VectorRunner {
         /**
          * The wakes of one step, an unordered set: each wake's call (or one of its {@code "or"}
          * threads', then renamed) returns, in any order, and is checked against its own wake.
+         * {@code stepNo} is the number of the step that wakes them.
          */
-        private void wakes(JsonNode wakes) throws Failure, InterruptedException {
+        private void wakes(JsonNode wakes, int stepNo) throws Failure, InterruptedException {
             List<JsonNode> list = new ArrayList<>();
             wakes.forEach(list::add);
             List<List<String>> candidates = new ArrayList<>();
@@ -418,7 +419,7 @@ public final class VectorRunner {
                     returned.add(letGo(left));
                 }
             } else {
-                returned.addAll(awaitReturns(candidates));
+                returned.addAll(awaitReturns(candidates, stepNo));
             }
             rename(list, candidates, returned);
             for (JsonNode wake : list) {
@@ -473,9 +474,12 @@ public final class VectorRunner {
         /**
          * Waits until as many calls as there are wakes have returned, each one a candidate of some
          * wake; another blocked call returning is a failure, and so is a wake still unanswered
-         * after the patience.
+         * after the patience. That failure says what was seen, a call that did not return in time
+         * although the spec says step {@code stepNo} wakes it: without a hold, the runner cannot
+         * tell a lost wake-up from a slow one.
          */
-        private List<String> awaitReturns(List<List<String>> candidates) throws Failure, InterruptedException {
+        private List<String> awaitReturns(List<List<String>> candidates, int stepNo)
+                throws Failure, InterruptedException {
             Set<String> any = new java.util.LinkedHashSet<>();
             candidates.forEach(any::addAll);
             long deadline = System.nanoTime() + patience.toNanos();
@@ -503,11 +507,27 @@ public final class VectorRunner {
                 if (System.nanoTime() - deadline > 0) {
                     List<String> still = new ArrayList<>(any);
                     still.removeAll(returned);
-                    throw new Failure((candidates.size() - returned.size()) + " of the blocked calls of " + still
-                            + " did not return within " + patience.toMillis() + " ms (a lost wake-up?)");
+                    throw new Failure(notReturned(still, candidates.size() - returned.size(), stepNo));
                 }
                 Thread.sleep(0, 200_000);
             }
+        }
+
+        /**
+         * The calls of {@code still} (blocked, not returned) of which {@code missing} should have
+         * returned after step {@code stepNo}: each with the step that made it, and the patience.
+         */
+        private String notReturned(List<String> still, int missing, int stepNo) {
+            List<String> calls = new ArrayList<>();
+            for (String t : still) {
+                calls.add(t + " (step " + blocked.get(t) + ")");
+            }
+            String within = " did not return within " + patience.toMillis() + " ms; the spec says step " + stepNo;
+            if (still.size() == 1) {
+                return "the blocked call of " + calls.get(0) + within + " wakes it";
+            }
+            return missing + " of the blocked calls of " + String.join(", ", calls) + within + " wakes "
+                    + (missing == 1 ? "one" : missing) + " of them";
         }
 
         /** Lets the held candidates go in turn until one returns (see the class comment). */

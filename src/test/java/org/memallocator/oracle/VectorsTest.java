@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -133,6 +134,30 @@ class VectorsTest {
         assertEquals(VectorRunner.Status.FAILED, failed.status());
         assertTrue(failed.message().contains("the call of t2 (step 4) returned S_OK with sample s1, but this step wakes only [t1]"),
                 failed.message());
+    }
+
+    /**
+     * Without a hold, a wake whose call does not return is reported as what was seen: the call,
+     * the patience, and the step the spec says wakes it (a timeout alone does not show a lost
+     * wake-up). Here the vector is doctored: a Commit of a committed allocator wakes nobody.
+     */
+    @Test
+    void aWakeThatDoesNotComeFailsWithWhatWasSeen() throws IOException {
+        String commit = "{\"step\":6,\"thread\":\"t3\",\"op\":\"Commit\",\"args\":{},\"expect\":{\"hr\":\"S_OK\"},"
+                + "\"wakes\":[%s]}";
+        VectorRunner runner = new VectorRunner(MonitorMemAllocator::new).patience(Duration.ofMillis(500));
+        VectorRunner.Result one = runner.run(vector(SETUP_ONE, T2_BLOCKS_THEN_T1,
+                String.format(commit, "{\"thread\":\"t2\",\"hr\":\"VFW_E_NOT_COMMITTED\"}")));
+        assertEquals(VectorRunner.Status.FAILED, one.status(), one.message());
+        assertTrue(one.message().contains("the blocked call of t2 (step 4) did not return within 500 ms;"
+                + " the spec says step 6 wakes it"), one.message());
+        VectorRunner.Result either = runner.run(vector(SETUP_ONE, T2_BLOCKS_THEN_T1,
+                String.format(commit, "{\"thread\":\"t1\",\"hr\":\"VFW_E_NOT_COMMITTED\",\"or\":[\"t2\"]}")));
+        assertEquals(VectorRunner.Status.FAILED, either.status(), either.message());
+        assertTrue(either.message().contains("1 of the blocked calls of t1 (step 5), t2 (step 4) did not return"
+                + " within 500 ms; the spec says step 6 wakes one of them"), either.message());
+        assertFalse(one.message().contains("lost") || either.message().contains("lost"),
+                one.message() + "\n" + either.message());
     }
 
     @Test
