@@ -36,12 +36,11 @@ import org.memallocator.model.State;
  * {@code AM_GBF_NOWAIT}. AddRef and Release must return the sample's new count. Since every call
  * takes effect in one step, the spec needs one thread whatever the number of thread names.
  *
- * <p><b>First try.</b> A history in memory, or a file small enough to read whole
- * ({@link #depthFirstEvents}) with at most {@link #DEPTH_FIRST_THREADS} thread names, is first
- * searched depth first for one order that explains it ({@link DepthFirstSearch}): a history from a
- * sound implementation usually takes about one configuration per operation, however many calls
- * wait at once. That search only accepts; if it finds no order within its limits, the streamed
- * search below decides, and explains a failure.
+ * <p><b>First try.</b> Every history is first searched depth first, in one streamed pass, for
+ * one order that explains it ({@link DepthFirstSearch}): a history from a sound implementation
+ * usually takes about one configuration per return, however many threads there are and however
+ * many calls are open at once. That search only accepts; if it finds no order within its limits,
+ * the exact search below decides, and explains a failure.
  *
  * <p><b>Search.</b> Lowe's just-in-time linearization, read in one pass over the events: the
  * checker keeps the <em>frontier</em>, every configuration the calls so far can have left (the
@@ -50,9 +49,10 @@ import org.memallocator.model.State;
  * from each configuration where it has not, the checker tries every order of the other open calls
  * that lets it take effect, and keeps the configurations where it did. A call that is read-only
  * wherever it takes effect ({@link #readOnly}) and can take effect now is placed at once. The memory
- * held is the frontier and the open calls, never the history: a file is read twice, streamed (the
- * first pass finds the calls that never return, the buffer count and how many calls are ever open
- * at once), and each call's outcome is looked ahead to from its call to its return.
+ * held is the frontier and the open calls, never the history: a file is read streamed, once for
+ * its shape, once by the first try and once more if that gives up (the first pass finds the calls
+ * that never return, the buffer count and how many calls are ever open at once), and each call's
+ * outcome is looked ahead to from its call to its return.
  *
  * <p><b>Failures.</b> The first return that empties the frontier ends the smallest failing prefix;
  * the checker then collects, over the states where the returning call could have taken effect, why
@@ -173,7 +173,7 @@ public final class HistoryChecker {
     }
 
     /**
-     * Checks a history file, read twice and streamed: its length does not bound the memory used.
+     * Checks a history file, read streamed (up to three times): its length does not bound the memory used.
      *
      * @throws HistoryFormatException if it is malformed
      */
