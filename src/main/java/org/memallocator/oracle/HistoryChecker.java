@@ -226,9 +226,13 @@ public final class HistoryChecker {
     private FirstTry depthFirst(Shape shape, DepthFirstSearch.Events events, long settleMs, long start)
             throws IOException {
         long heap = Runtime.getRuntime().maxMemory();
-        // a hash of each configuration visited: about 64 bytes with the set's entry
-        long memo = budget != AUTO_BUDGET ? budget : heap / 4 / 64;
-        long limit = Math.min(memo, DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L));
+        // a hash of each configuration visited: about 64 bytes with the set's entry (cleared when full)
+        long memo = heap / 4 / 64;
+        long limit = DEPTH_FIRST_PER_OPERATION * (shape.operations + 1000L);
+        if (budget != AUTO_BUDGET) {
+            memo = Math.min(memo, budget);
+            limit = Math.min(limit, budget);
+        }
         // a choice holds a packed configuration; the events after the oldest one are held too
         int choices = (int) Math.min(1 << 20,
                 heap / 16 / (8L * Packer.words(shape.maxBuffers, Math.max(1, shape.maxOpen)) + 400));
