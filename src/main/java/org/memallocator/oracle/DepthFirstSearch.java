@@ -223,7 +223,7 @@ final class DepthFirstSearch {
                 }
                 trail.truncate(ch.trail);
                 for (Chain p = way.chain; p != null; p = p.earlier) {
-                    trail.addReversed(p.op);
+                    trail.add(p.op); // newest first: reversed below
                 }
                 trail.reverseFrom(ch.trail);
                 return new Config(way.st, way.bits);
@@ -680,10 +680,6 @@ final class DepthFirstSearch {
                 a = Arrays.copyOf(a, n * 2);
             }
             a[n++] = v;
-        }
-
-        void addReversed(int v) {
-            add(v);
         }
 
         /** Reverses the elements from {@code from} on (a chain is appended newest first). */
