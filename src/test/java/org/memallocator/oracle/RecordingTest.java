@@ -96,7 +96,12 @@ class RecordingTest {
     void aSampleHandedOutTwiceIsCaught() {
         Verdict v = brokenWorkload(BrokenAllocators.HandsOutTwice::new);
         assertFalse(v.linearizable(), v.toString());
-        assertTrue(v.failure().why().contains("already held"), v.toString());
+        // the reason given first depends on the interleaving: "already held", or, when the second
+        // hand-out came while a decommit was pending, that; the sample is held in the state either way
+        Verdict.Failure f = v.failure();
+        boolean heldSampleReturned = f.operation().op() == Op.GetBuffer && f.operation().outcome().ok()
+                && f.state().contains("sample " + f.operation().outcome().sample() + " (refs");
+        assertTrue(f.why().contains("already held") || heldSampleReturned, v.toString());
     }
 
     @Test
