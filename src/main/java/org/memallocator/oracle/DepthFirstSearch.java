@@ -20,9 +20,9 @@ import java.util.Set;
  * after as few other open calls as it needs, the ones returning soonest first: first none, then
  * one, then two ({@link #MOST_BEFORE}; at most {@link #MOST_WAYS} ways), then along one longer
  * chain, the open call returning soonest that can take effect each time ({@link #MOST_GREEDY}).
- * Each way is a child, tried in that order; the search goes on to the next event with the first. A completed call that
- * changes nothing wherever it takes effect ({@link HistoryChecker#readOnly}) is placed as soon as
- * the state allows it: any order that places it later can place it then.
+ * Each way is a child, tried in that order; the search goes on to the next event with the first.
+ * A completed call that changes nothing wherever it takes effect ({@link HistoryChecker#readOnly})
+ * is placed as soon as the state allows it: any order that places it later can place it then.
  *
  * <p><b>Two guesses</b> make it quick on the busy histories {@code record} writes, where a hundred
  * calls are open at once and a call may stay open for a thousand events:
@@ -36,8 +36,9 @@ import java.util.Set;
  * Otherwise a return that finds no way sends the search back to the newest choice with a way left.
  * Both guesses only order the search: what it accepts is checked step by step all the same.
  *
- * <p><b>Memory.</b> It holds the events from its oldest choice on, the choices on its stack and a
- * memo of configurations visited (64-bit hashes: a collision can only hide an order). When the
+ * <p><b>Memory.</b> It holds the events from its oldest choice on, the choices on its stack (with
+ * the ways they have yet to try: at most {@code maxHeld} in all, else it gives up) and a memo of
+ * configurations visited (64-bit hashes: a collision can only hide an order). When the
  * stack holds more than {@code maxChoices} choices, the oldest is dropped: the search can no longer
  * come back to it, which can only make it give up sooner, never accept wrongly. The memo is
  * cleared when it grows past its bound, which can only make the search slower. So a history of any
