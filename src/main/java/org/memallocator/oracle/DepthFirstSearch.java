@@ -1,5 +1,11 @@
 package org.memallocator.oracle;
 
+import static org.memallocator.oracle.HistoryChecker.commutesWithAllOpen;
+import static org.memallocator.oracle.HistoryChecker.isSet;
+import static org.memallocator.oracle.HistoryChecker.single;
+import static org.memallocator.oracle.HistoryChecker.with;
+import static org.memallocator.oracle.HistoryChecker.without;
+
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -401,7 +407,7 @@ final class DepthFirstSearch {
                 for (int p : bySoonestReturn()) {
                     History.Operation q = slots[p];
                     if (p == slot || isSet(w.bits, p) || (!q.pending() && HistoryChecker.readOnly(q))
-                            || commutesWithAllOpen(p)) {
+                            || commutesWithAllOpen(slots, p)) {
                         continue;
                     }
                     List<CheckerState> afters = q.pending() ? HistoryChecker.options(m, w.st, q)
@@ -462,7 +468,7 @@ final class DepthFirstSearch {
             for (int p : bySoonestReturn()) {
                 History.Operation q = slots[p];
                 if (p == slot || q == null || isSet(w.bits, p) || (!q.pending() && HistoryChecker.readOnly(q))
-                        || commutesWithAllOpen(p)) {
+                        || commutesWithAllOpen(slots, p)) {
                     continue;
                 }
                 List<CheckerState> afters = q.pending() ? HistoryChecker.options(m, w.st, q)
@@ -518,27 +524,6 @@ final class DepthFirstSearch {
         return bits == w.bits ? w : new Way(w.st, bits, chain, w.before);
     }
 
-    /**
-     * Whether the call in slot {@code p} is an AddRef or a Release that leaves its sample held and no
-     * other open call names the same sample: it then commutes with every open call, so it need not
-     * go before this return's call; it can take effect at its own return.
-     */
-    private boolean commutesWithAllOpen(int p) {
-        History.Operation o = slots[p];
-        if (o.pending() || (o.op() != Op.AddRef && o.op() != Op.Release) || o.outcome().refs() == null
-                || o.outcome().refs() < 1) {
-            return false;
-        }
-        for (int q = 0; q < slots.length; q++) {
-            History.Operation other = slots[q];
-            if (q != p && other != null && (other.op() == Op.AddRef || other.op() == Op.Release)
-                    && other.call().sample() == o.call().sample()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Marks the configuration {@code w} at {@code position} visited; false if it was already. */
     private boolean remember(int position, Way w) {
         if (visited.size() >= maxMemo) {
@@ -554,10 +539,6 @@ final class DepthFirstSearch {
             h ^= h >>> 29;
         }
         return h;
-    }
-
-    private static List<CheckerState> single(CheckerState s) {
-        return s == null ? List.of() : List.of(s);
     }
 
     private void place(History.Operation o) {
@@ -651,24 +632,6 @@ final class DepthFirstSearch {
         window.subList(0, drop).clear();
         windowSlot = Arrays.copyOfRange(windowSlot, drop, Math.max(drop + 1024, windowSlot.length));
         base = keepFrom;
-    }
-
-    // ------------------------------------------------------------ bits
-
-    private static boolean isSet(long[] bits, int s) {
-        return (bits[s >>> 6] & 1L << (s & 63)) != 0;
-    }
-
-    private static long[] with(long[] bits, int s) {
-        long[] b = bits.clone();
-        b[s >>> 6] |= 1L << (s & 63);
-        return b;
-    }
-
-    private static long[] without(long[] bits, int s) {
-        long[] b = bits.clone();
-        b[s >>> 6] &= ~(1L << (s & 63));
-        return b;
     }
 
     /** A growable list of ints. */

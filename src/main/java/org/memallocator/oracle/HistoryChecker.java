@@ -243,14 +243,7 @@ public final class HistoryChecker {
         if (order == null) {
             return new FirstTry(null, search.explored());
         }
-        long pending = shape.pending.size();
-        String note = "";
-        if (pending > 0) {
-            note = settleMs == History.NO_END_MARKER ? "pending calls accepted: no end-of-recording marker ("
-                    + pending + " calls never returned, and may not have been due to)"
-                    : pending + " pending calls still waiting after the settle period of " + settleMs
-                    + " ms, as the spec allows";
-        }
+        String note = shape.pending.isEmpty() ? "" : pendingAccepted(shape.pending.size(), settleMs);
         return new FirstTry(new Verdict(Verdict.Outcome.LINEARIZABLE, shape.source, shape.events, shape.operations,
                 shape.threads.size(), search.explored(), Duration.ofNanos(System.nanoTime() - start), order, null,
                 note), search.explored());
@@ -744,7 +737,7 @@ public final class HistoryChecker {
             }
             for (int p = 0; p < slots.length; p++) {
                 History.Operation o = slots[p];
-                if (p == s || o == null || isSet(bits, p) || commutesWithAllOpen(p)) {
+                if (p == s || o == null || isSet(bits, p) || commutesWithAllOpen(slots, p)) {
                     continue;
                 }
                 if (o.pending()) {
@@ -821,34 +814,6 @@ public final class HistoryChecker {
             return next;
         }
 
-        /**
-         * Whether the call in slot {@code p} is an AddRef or a Release that leaves its sample held
-         * (new count at least 1) and no other open call, placed or not, names the same sample. It
-         * then commutes with every call open now (it changes one count no other call reads, and
-         * enables or disables none), so an order that places it before this return's call explains
-         * the same as one that places it later, at a return still to come: it need not be placed now.
-         */
-        private boolean commutesWithAllOpen(int p) {
-            History.Operation o = slots[p];
-            if (o.pending() || (o.op() != Op.AddRef && o.op() != Op.Release) || o.outcome().refs() == null
-                    || o.outcome().refs() < 1) {
-                return false;
-            }
-            long sample = o.call().sample();
-            for (int q = 0; q < slots.length; q++) {
-                History.Operation other = slots[q];
-                if (q != p && other != null && (other.op() == Op.AddRef || other.op() == Op.Release)
-                        && other.call().sample() == sample) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static List<CheckerState> single(CheckerState s) {
-            return s == null ? List.of() : List.of(s);
-        }
-
         private Chain link(Chain chain, History.Operation o) {
             return witness ? new Chain(o.index(), chain) : Chain.START;
         }
@@ -916,13 +881,13 @@ public final class HistoryChecker {
                 return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, "", elapsed);
             }
             if (settleMs == History.NO_END_MARKER) {
-                return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, "pending calls accepted: no end-of-recording"
-                        + " marker (" + pending.size() + " calls never returned, and may not have been due to)", elapsed);
+                return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, pendingAccepted(pending.size(), settleMs),
+                        elapsed);
             }
             Liveness live = new Liveness(settleMs, pending);
             if (live.failure == null) {
-                return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, pending.size() + " pending calls still "
-                        + "waiting after the settle period of " + settleMs + " ms, as the spec allows", elapsed);
+                return verdict(Verdict.Outcome.LINEARIZABLE, order(), null, pendingAccepted(pending.size(), settleMs),
+                        elapsed);
             }
             return verdict(Verdict.Outcome.NOT_LINEARIZABLE, List.of(), live.failure, "", elapsed);
         }
@@ -1063,7 +1028,48 @@ public final class HistoryChecker {
                 && model.freeList().isEmpty() && !(p.call().timed() && p.call().timeoutMs() <= settleMs / 2);
     }
 
-    private static boolean isSet(long[] bits, int s) {
+    /** The note of a linearizable verdict on a history with {@code pending} calls that never returned. */
+    static String pendingAccepted(int pending, long settleMs) {
+        return settleMs == History.NO_END_MARKER
+                ? "pending calls accepted: no end-of-recording marker (" + pending
+                        + " calls never returned, and may not have been due to)"
+                : pending + " pending calls still waiting after the settle period of " + settleMs
+                        + " ms, as the spec allows";
+    }
+
+    /**
+     * Whether the call in slot {@code p} of {@code slots} (the open calls) is an AddRef or a
+     * Release that leaves its sample held (new count at least 1) and no other open call, placed or
+     * not, names the same sample. It then commutes with every call open now (it changes one count
+     * no other call reads, and enables or disables none), so an order that places it before a
+     * return's call explains the same as one that places it later, at its own return: it need not
+     * be placed before another call.
+     */
+    static boolean commutesWithAllOpen(History.Operation[] slots, int p) {
+        History.Operation o = slots[p];
+        if (o.pending() || (o.op() != Op.AddRef && o.op() != Op.Release) || o.outcome().refs() == null
+                || o.outcome().refs() < 1) {
+            return false;
+        }
+        long sample = o.call().sample();
+        for (int q = 0; q < slots.length; q++) {
+            History.Operation other = slots[q];
+            if (q != p && other != null && (other.op() == Op.AddRef || other.op() == Op.Release)
+                    && other.call().sample() == sample) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code s} as a list of the ways a completed call can take effect: none if null. */
+    static List<CheckerState> single(CheckerState s) {
+        return s == null ? List.of() : List.of(s);
+    }
+
+    // one bit per open-call slot
+
+    static boolean isSet(long[] bits, int s) {
         return (bits[s >>> 6] & 1L << (s & 63)) != 0;
     }
 
@@ -1071,9 +1077,17 @@ public final class HistoryChecker {
         bits[s >>> 6] &= ~(1L << (s & 63));
     }
 
-    private static long[] with(long[] bits, int s) {
+    /** A copy of {@code bits} with slot {@code s} set. */
+    static long[] with(long[] bits, int s) {
         long[] b = bits.clone();
         b[s >>> 6] |= 1L << (s & 63);
+        return b;
+    }
+
+    /** A copy of {@code bits} with slot {@code s} clear. */
+    static long[] without(long[] bits, int s) {
+        long[] b = bits.clone();
+        clear(b, s);
         return b;
     }
 
