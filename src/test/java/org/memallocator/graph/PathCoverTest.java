@@ -131,12 +131,7 @@ class PathCoverTest {
 
     /** The actions of the cover of a chain graph's single path, cut to {@code maxLength}. */
     private static List<List<String>> cutWalk(int maxLength, String... edges) {
-        String[][] states = java.util.Arrays.stream(edges)
-                .flatMap(e -> java.util.stream.Stream.of(e.split(" ")[0], e.split(" ")[2]))
-                .distinct()
-                .map(id -> new String[] {id, "x = " + id})
-                .toArray(String[][]::new);
-        StateGraph g = StateGraph.fromDot(StateGraphTest.dot(states, edges));
+        StateGraph g = graph(edges);
         return PathCover.cut(g, PathCover.cover(g), maxLength).stream()
                 .map(p -> p.stream().map(StateGraph.Edge::action).toList()).toList();
     }
@@ -151,13 +146,18 @@ class PathCoverTest {
         return walk(PathCover.DEFAULT_MAX_STEPS, edges);
     }
 
-    private static List<List<String>> walk(int maxSteps, String... edges) {
+    /** The graph of {@code edges} ("1 A 2": from state 1 by A to state 2; state i is "x = i"). */
+    private static StateGraph graph(String... edges) {
         String[][] states = java.util.Arrays.stream(edges)
                 .flatMap(e -> java.util.stream.Stream.of(e.split(" ")[0], e.split(" ")[2]))
                 .distinct()
                 .map(id -> new String[] {id, "x = " + id})
                 .toArray(String[][]::new);
-        StateGraph g = StateGraph.fromDot(StateGraphTest.dot(states, edges));
+        return StateGraph.fromDot(StateGraphTest.dot(states, edges));
+    }
+
+    private static List<List<String>> walk(int maxSteps, String... edges) {
+        StateGraph g = graph(edges);
         BitSet all = new BitSet();
         all.set(0, g.edges().size());
         List<List<StateGraph.Edge>> paths = PathCover.cover(g, all, new BitSet(), maxSteps);
