@@ -533,8 +533,19 @@ final class DepthFirstSearch {
     }
 
     private long hash(int position, Way w) {
-        long h = position;
-        for (long word : packer.pack(w.st, w.bits)) { // configurations differ in a word or two: spread every bit
+        return memoKey(position, packer.pack(w.st, w.bits));
+    }
+
+    /**
+     * The memo's key for the packed configuration {@code packed} before the event at {@code position}.
+     * The position is mixed on its own first: folded into the first word as it is, two neighbouring
+     * positions whose configurations differ in the same low bits would share a key, and the second
+     * one reached would be taken for visited (a dead end that is not one).
+     */
+    static long memoKey(int position, long[] packed) {
+        long h = (position + 1L) * 0xC2B2_AE3D_27D4_EB4FL;
+        h ^= h >>> 31;
+        for (long word : packed) { // configurations differ in a word or two: spread every bit
             h = (h ^ word) * 0x9E37_79B9_7F4A_7C15L;
             h ^= h >>> 29;
         }
