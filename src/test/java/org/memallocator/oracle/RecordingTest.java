@@ -108,8 +108,11 @@ class RecordingTest {
     void aSampleHandedOutAfterDecommitIsCaught() {
         Verdict v = brokenWorkload(BrokenAllocators.GetAfterDecommit::new);
         assertFalse(v.linearizable(), v.toString());
+        // the sample handed out instead of VFW_E_NOT_COMMITTED is one still held: when the GetBuffer
+        // was open long enough to take effect while committed too, "already held" is the reason given
         String why = v.failure().why();
-        assertTrue(why.contains("not committed") || why.contains("decommit was pending"), v.toString());
+        assertTrue(why.contains("not committed") || why.contains("decommit was pending")
+                || why.contains("already held"), v.toString());
     }
 
     @Test
