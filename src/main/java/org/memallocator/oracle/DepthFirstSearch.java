@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -30,7 +31,7 @@ import java.util.Set;
  * A completed call that changes nothing wherever it takes effect ({@link HistoryChecker#readOnly})
  * is placed as soon as the state allows it: any order that places it later can place it then.
  *
- * <p><b>Two guesses</b> make it quick on the busy histories {@code record} writes, where a hundred
+ * <p><b>Three guesses</b> make it quick on the busy histories {@code record} writes, where a hundred
  * calls are open at once and a call may stay open for a thousand events:
  * <ul>
  * <li>A SetProperties that succeeded is tried in effect as soon as the state allows it (nothing
@@ -38,9 +39,15 @@ import java.util.Set;
  * <li>When a GetProperties finds no way, the search jumps back to the newest such early
  *     SetProperties that granted other properties, and tries it late instead, rather than to the
  *     newest choice.</li>
+ * <li>When a return has found no way {@link #DEAD_ENDS_BEFORE_JUMP} times, and a call placed
+ *     before its own return would have let it take effect had it been placed here instead (a
+ *     Decommit used early to let a GetBuffer fail, then missing where only it can decommit
+ *     again), the search jumps back to the choice that placed that call ({@link #jumpToCulprit}).
+ *     Coming back one choice at a time would take too long: that choice may be a thousand events
+ *     back.</li>
  * </ul>
  * Otherwise a return that finds no way sends the search back to the newest choice with a way left.
- * Both guesses only order the search: what it accepts is checked step by step all the same.
+ * The guesses only order the search: what it accepts is checked step by step all the same.
  *
  * <p><b>Memory.</b> It holds the events from its oldest choice on, the choices on its stack (with
  * the ways they have yet to try: at most {@code maxHeld} in all, else it gives up) and a memo of
@@ -71,6 +78,10 @@ final class DepthFirstSearch {
     /** The events from {@link #base} on, read so far, and the slot each one's call holds. */
     private final ArrayList<History.Event> window = new ArrayList<>();
     private int[] windowSlot = new int[1024];
+    /** Whether the return there, on the way the search is on, closed a call placed before it. */
+    private boolean[] windowEarly = new boolean[1024];
+    /** How often the return there found no way ({@link #jumpToCulprit}). */
+    private int[] windowDeadEnds = new int[1024];
     private int base;
     private boolean sourceDone;
 
@@ -186,7 +197,7 @@ final class DepthFirstSearch {
             int s = slotOf(o);
             if (isSet(bits, s)) {
                 bits = without(without(bits, s), slots.length + s);
-                close(s);
+                close(s, true);
                 continue;
             }
             pushChoice(new Choice(at, s, false, packer.pack(st, bits), trail.size()));
@@ -226,7 +237,7 @@ final class DepthFirstSearch {
             Way way = ch.next();
             if (way != null) {
                 if (!ch.eager) {
-                    close(ch.slot);
+                    close(ch.slot, false);
                 }
                 trail.truncate(ch.trail);
                 for (Chain p = way.chain; p != null; p = p.earlier) {
@@ -236,8 +247,9 @@ final class DepthFirstSearch {
                 return new Config(way.st, way.bits);
             }
             stack.pollLast().release();
-            if (ch.yielded == 0 && !ch.eager) {
-                backjumpFor(ch.op);
+            if (ch.yielded == 0 && !ch.eager && !backjumpFor(ch.op)
+                    && ++windowDeadEnds[ch.at - base] >= DEAD_ENDS_BEFORE_JUMP) {
+                jumpToCulprit(ch);
             }
             if (over()) {
                 return null;
@@ -251,9 +263,9 @@ final class DepthFirstSearch {
      * since the one that most likely caused it, when one is known: for a GetProperties, the newest
      * SetProperties placed early that granted other properties (it is then tried late instead).
      */
-    private void backjumpFor(History.Operation o) {
+    private boolean backjumpFor(History.Operation o) {
         if (o.op() != Op.GetProperties || o.outcome().props() == null) {
-            return;
+            return false;
         }
         Choice culprit = null;
         for (Choice c : stack) {
@@ -261,11 +273,92 @@ final class DepthFirstSearch {
                 culprit = c;
             }
         }
-        if (culprit != null) {
-            while (stack.peekLast() != culprit) {
-                stack.pollLast().release();
+        if (culprit == null) {
+            return false;
+        }
+        while (stack.peekLast() != culprit) {
+            stack.pollLast().release();
+        }
+        return true;
+    }
+
+    /** Dead ends at one return before the search looks for a call placed too early ({@link #jumpToCulprit}). */
+    static final int DEAD_ENDS_BEFORE_JUMP = 64;
+
+    /** How many events back the search looks for a call that returned after being placed too early. */
+    static final int RETURNS_BACK = 1024;
+
+    /**
+     * After the return of the call of {@code dead} found no way {@link #DEAD_ENDS_BEFORE_JUMP}
+     * times, when that call cannot take effect in the state there: looks for a call placed before
+     * its own return that, placed there instead, would let it take effect (a Commit or Decommit
+     * used early to let another call return, say, and missing now). First among the calls that
+     * returned in the last {@link #RETURNS_BACK} events, newest first, then among those still open.
+     * If one is found, jumps back to the choice that placed it, over the choices made since: that
+     * choice then tries its next way. The slots are as at the dead end.
+     */
+    private void jumpToCulprit(Choice dead) {
+        CheckerState st = packer.state(dead.packed);
+        History.Operation o = dead.op;
+        if (o.pending() || HistoryChecker.apply(m, st, o) != null) {
+            return; // a dead end for want of a way not visited yet: nothing to blame
+        }
+        for (int r = dead.at - 1; r >= Math.max(base, dead.at - RETURNS_BACK); r--) {
+            History.Event e = window.get(r - base);
+            if (e.kind() == History.Kind.RETURN && windowEarly[r - base] && wouldLetTakeEffect(st, e.op(), o)
+                    && jumpBackToPlacing(windowSlot[r - base], e.op(), r)) {
+                return;
             }
         }
+        long[] bits = packer.bits(dead.packed);
+        for (int p = 0; p < slots.length; p++) {
+            History.Operation q = slots[p];
+            if (q != null && q != o && isSet(bits, p) && wouldLetTakeEffect(st, q, o)
+                    && jumpBackToPlacing(p, q, dead.at)) {
+                return;
+            }
+        }
+    }
+
+    /** Whether {@code q}, a call that changes the state, taking effect in {@code st} lets {@code o} follow. */
+    private boolean wouldLetTakeEffect(CheckerState st, History.Operation q, History.Operation o) {
+        if (!q.pending() && HistoryChecker.readOnly(q)) {
+            return false;
+        }
+        for (CheckerState a : q.pending() ? HistoryChecker.options(m, st, q) : single(HistoryChecker.apply(m, st, q))) {
+            if (HistoryChecker.apply(m, a, o) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Jumps back to the choice that placed {@code q}, open in slot {@code slot} before position
+     * {@code until}; false if that choice is no longer held.
+     */
+    private boolean jumpBackToPlacing(int slot, History.Operation q, int until) {
+        Choice placing = null;
+        for (Iterator<Choice> it = stack.descendingIterator(); it.hasNext(); ) {
+            Choice c = it.next();
+            if (c.at > until) {
+                continue;
+            }
+            if (c.at <= q.callEvent()) {
+                break;
+            }
+            if (!isSet(packer.bits(c.packed), slot)) {
+                placing = c;
+                break;
+            }
+        }
+        if (placing == null) {
+            return false;
+        }
+        while (stack.peekLast() != placing) {
+            stack.pollLast().release();
+        }
+        return true;
     }
 
     /** Gives up, or comes back to the newest choice with a way left. */
@@ -573,8 +666,11 @@ final class DepthFirstSearch {
             }
             if (window.size() == windowSlot.length) {
                 windowSlot = Arrays.copyOf(windowSlot, windowSlot.length * 2);
+                windowEarly = Arrays.copyOf(windowEarly, windowSlot.length);
+                windowDeadEnds = Arrays.copyOf(windowDeadEnds, windowSlot.length);
             }
             windowSlot[window.size()] = -1;
+            windowDeadEnds[window.size()] = 0;
             window.add(e);
         }
         return window.get(position - base);
@@ -611,9 +707,10 @@ final class DepthFirstSearch {
         throw new IllegalStateException("no open call " + o);
     }
 
-    /** Closes slot {@code s}: the return at {@link #at}. */
-    private void close(int s) {
+    /** Closes slot {@code s}: the return at {@link #at}, of a call placed before it or not. */
+    private void close(int s, boolean placedBefore) {
         windowSlot[at - base] = s;
+        windowEarly[at - base] = placedBefore;
         slots[s] = null;
         at++;
     }
@@ -641,7 +738,10 @@ final class DepthFirstSearch {
     private void trimWindow(int keepFrom) {
         int drop = keepFrom - base;
         window.subList(0, drop).clear();
-        windowSlot = Arrays.copyOfRange(windowSlot, drop, Math.max(drop + 1024, windowSlot.length));
+        int to = Math.max(drop + 1024, windowSlot.length);
+        windowSlot = Arrays.copyOfRange(windowSlot, drop, to);
+        windowEarly = Arrays.copyOfRange(windowEarly, drop, to);
+        windowDeadEnds = Arrays.copyOfRange(windowDeadEnds, drop, to);
         base = keepFrom;
     }
 

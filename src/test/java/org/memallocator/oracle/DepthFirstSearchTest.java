@@ -24,8 +24,9 @@ import org.memallocator.MonitorMemAllocator;
 /**
  * The checker's depth-first first try ({@link DepthFirstSearch}): every order it returns is a run
  * of the spec with each call placed inside its interval, it never accepts a history no order
- * explains, and its two guesses (an early SetProperties, the jump back from a GetProperties dead
- * end) decide recorded 128-thread histories within a few configurations per operation.
+ * explains, and its guesses (an early SetProperties, the jump back from a GetProperties dead end,
+ * the jump back to the choice that placed a call too early) decide recorded 128-thread histories
+ * within the configurations per operation it is given.
  */
 class DepthFirstSearchTest {
 
@@ -106,6 +107,22 @@ class DepthFirstSearchTest {
     @Timeout(120)
     void aConfigurationIsNotTakenForOneVisitedAtTheNextPosition() throws IOException {
         assertFoundWithinFourConfigurationsPerOperation("record-128-threads-20000-ops-36200-events.jsonl.gz");
+    }
+
+    /**
+     * A {@code record --threads 128 --ops 20000} history in which Decommits open for a thousand
+     * events or more can each be used early, to let a GetBuffer fail VFW_E_NOT_COMMITTED, and are
+     * then missing where only they can decommit again. Seen failing without the jump back to the
+     * choice that placed such a call: the search turned back one choice at a time from event 3,202
+     * and gave up at its limit.
+     */
+    @Test
+    @Timeout(120)
+    void aCallPlacedEarlyAndMissingLaterIsFoundByJumpingBackToItsChoice() throws IOException {
+        History h = read("record-128-threads-decommit-used-early.jsonl.gz");
+        List<Integer> order = search(h, 100L * h.operations().size());
+        assertNotNull(order);
+        assertExplains(h, order);
     }
 
     /** Keys of neighbouring positions and configurations that differ in the same low bits: all different. */
