@@ -262,6 +262,7 @@ final class DepthFirstSearch {
      * After a dead end at the return of {@code o} (no way at all), jumps back over the choices made
      * since the one that most likely caused it, when one is known: for a GetProperties, the newest
      * SetProperties placed early that granted other properties (it is then tried late instead).
+     * Whether it jumped.
      */
     private boolean backjumpFor(History.Operation o) {
         if (o.op() != Op.GetProperties || o.outcome().props() == null) {
@@ -276,10 +277,15 @@ final class DepthFirstSearch {
         if (culprit == null) {
             return false;
         }
-        while (stack.peekLast() != culprit) {
+        unwindTo(culprit);
+        return true;
+    }
+
+    /** Pops the choices made after {@code c}: the search comes back to {@code c} next. */
+    private void unwindTo(Choice c) {
+        while (stack.peekLast() != c) {
             stack.pollLast().release();
         }
-        return true;
     }
 
     /** Dead ends at one return before the search looks for a call placed too early ({@link #jumpToCulprit}). */
@@ -355,9 +361,7 @@ final class DepthFirstSearch {
         if (placing == null) {
             return false;
         }
-        while (stack.peekLast() != placing) {
-            stack.pollLast().release();
-        }
+        unwindTo(placing);
         return true;
     }
 
