@@ -2,7 +2,7 @@ package org.memallocator.oracle;
 
 import static org.memallocator.oracle.HistoryChecker.commutesWithAllOpen;
 import static org.memallocator.oracle.HistoryChecker.isSet;
-import static org.memallocator.oracle.HistoryChecker.single;
+import static org.memallocator.oracle.HistoryChecker.statesAfter;
 import static org.memallocator.oracle.HistoryChecker.with;
 import static org.memallocator.oracle.HistoryChecker.without;
 
@@ -331,7 +331,7 @@ final class DepthFirstSearch {
         if (!q.pending() && HistoryChecker.readOnly(q)) {
             return false;
         }
-        for (CheckerState a : q.pending() ? HistoryChecker.options(m, st, q) : single(HistoryChecker.apply(m, st, q))) {
+        for (CheckerState a : statesAfter(m, st, q)) {
             if (HistoryChecker.apply(m, a, o) != null) {
                 return true;
             }
@@ -502,13 +502,11 @@ final class DepthFirstSearch {
             for (int step = 0; step < MOST_GREEDY; step++) {
                 Way next = null;
                 for (int p : bySoonestReturn()) {
-                    History.Operation q = slots[p];
-                    if (p == slot || isSet(w.bits, p) || (!q.pending() && HistoryChecker.readOnly(q))
-                            || commutesWithAllOpen(slots, p)) {
+                    if (!mayGoFirst(w, p)) {
                         continue;
                     }
-                    List<CheckerState> afters = q.pending() ? HistoryChecker.options(m, w.st, q)
-                            : single(HistoryChecker.apply(m, w.st, q));
+                    History.Operation q = slots[p];
+                    List<CheckerState> afters = statesAfter(m, w.st, q);
                     if (!afters.isEmpty()) {
                         next = saturate(new Way(afters.get(0), with(w.bits, p),
                                 witness ? new Chain(q.index(), w.chain) : null, MOST_BEFORE), true, slot);
@@ -524,6 +522,17 @@ final class DepthFirstSearch {
                     held++;
                 }
             }
+        }
+
+        /**
+         * Whether the open call in slot {@code p} is one to place before the returning call in way
+         * {@code w}: not the returning call, not placed yet, one that changes the state, and not an
+         * AddRef or Release that can wait for its own return ({@link HistoryChecker#commutesWithAllOpen}).
+         */
+        private boolean mayGoFirst(Way w, int p) {
+            History.Operation q = slots[p];
+            return p != slot && !isSet(w.bits, p) && (q.pending() || !HistoryChecker.readOnly(q))
+                    && !commutesWithAllOpen(slots, p);
         }
 
         /** Lets go of the ways not tried: the search will not come back. */
@@ -563,14 +572,11 @@ final class DepthFirstSearch {
          */
         private void expand(Way w, History.Operation o) {
             for (int p : bySoonestReturn()) {
-                History.Operation q = slots[p];
-                if (p == slot || q == null || isSet(w.bits, p) || (!q.pending() && HistoryChecker.readOnly(q))
-                        || commutesWithAllOpen(slots, p)) {
+                if (!mayGoFirst(w, p)) {
                     continue;
                 }
-                List<CheckerState> afters = q.pending() ? HistoryChecker.options(m, w.st, q)
-                        : single(HistoryChecker.apply(m, w.st, q));
-                for (CheckerState a : afters) {
+                History.Operation q = slots[p];
+                for (CheckerState a : statesAfter(m, w.st, q)) {
                     Way next = saturate(new Way(a, with(w.bits, p), witness ? new Chain(q.index(), w.chain) : null,
                             w.before + 1), true, slot);
                     if (seen.add(hash(-1, next))) {

@@ -740,15 +740,8 @@ public final class HistoryChecker {
                 if (p == s || o == null || isSet(bits, p) || commutesWithAllOpen(slots, p)) {
                     continue;
                 }
-                if (o.pending()) {
-                    for (CheckerState after : options(m, st, o)) {
-                        out.putIfAbsent(new Key(packer.pack(after, with(bits, p))), new Placed(o));
-                    }
-                } else {
-                    CheckerState after = apply(m, st, o);
-                    if (after != null) {
-                        out.putIfAbsent(new Key(packer.pack(after, with(bits, p))), new Placed(o));
-                    }
+                for (CheckerState after : statesAfter(m, st, o)) {
+                    out.putIfAbsent(new Key(packer.pack(after, with(bits, p))), new Placed(o));
                 }
             }
             return out;
@@ -788,9 +781,7 @@ public final class HistoryChecker {
                     boolean readOnly = !o.pending() && readOnly(o);
                     if (isSet(bits, p)) {
                         if (readOnly) {
-                            long[] without = bits.clone();
-                            clear(without, p);
-                            Key k = new Key(packer.withBits(c.packed, without));
+                            Key k = new Key(packer.withBits(c.packed, without(bits, p)));
                             if (next.containsKey(k)) {
                                 covered.add(k); // c covers it
                             }
@@ -802,7 +793,7 @@ public final class HistoryChecker {
                         continue; // no configuration c could cover
                     }
                     st = st != null ? st : packer.state(c.packed);
-                    for (CheckerState a : o.pending() ? options(m, st, o) : single(apply(m, st, o))) {
+                    for (CheckerState a : statesAfter(m, st, o)) {
                         Key k = new Key(packer.pack(a, plus));
                         if (next.containsKey(k)) {
                             covered.add(k); // c covers it
@@ -1062,9 +1053,16 @@ public final class HistoryChecker {
         return true;
     }
 
-    /** {@code s} as a list of the ways a completed call can take effect: none if null. */
-    static List<CheckerState> single(CheckerState s) {
-        return s == null ? List.of() : List.of(s);
+    /**
+     * The states {@code o} can leave taking effect in {@code s}: each of its {@link #options} if it
+     * is pending, the one {@link #apply} gives if it completed, none if it cannot take effect.
+     */
+    static List<CheckerState> statesAfter(Model m, CheckerState s, History.Operation o) {
+        if (o.pending()) {
+            return options(m, s, o);
+        }
+        CheckerState after = apply(m, s, o);
+        return after == null ? List.of() : List.of(after);
     }
 
     // one bit per open-call slot

@@ -40,8 +40,7 @@ class CheckerDifferentialTest {
             if (placed[o.index()] || !eligible(ops, placed, o)) {
                 continue;
             }
-            List<CheckerState> next = o.pending() ? HistoryChecker.options(m, s, o) : single(HistoryChecker.apply(m, s, o));
-            for (CheckerState n : next) {
+            for (CheckerState n : HistoryChecker.statesAfter(m, s, o)) {
                 placed[o.index()] = true;
                 boolean ok = search(m, ops, placed, n);
                 placed[o.index()] = false;
@@ -61,10 +60,6 @@ class CheckerDifferentialTest {
             }
         }
         return true;
-    }
-
-    private static List<CheckerState> single(CheckerState s) {
-        return s == null ? List.of() : List.of(s);
     }
 
     /** A recorded history, cut at a random event, with (half the time) one outcome changed. */
